@@ -1,0 +1,46 @@
+"""mpmath backend: arbitrary precision, not rigorous (rounding errors are not tracked).
+
+Use it for long high-precision simulations and to re-check float counterexamples; never for CERTIFIED.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import mpmath
+import sympy as sp
+
+from checker.backends.translate import Ops, compile_expr
+
+mp = mpmath.mp
+
+
+@contextmanager
+def mp_precision(dps: int) -> Iterator[None]:
+    """Set mpmath's decimal precision for the block (restored afterwards)."""
+    with mpmath.workdps(int(dps)):
+        yield
+
+
+MP_OPS = Ops(
+    name="mp",
+    rational=lambda p, q: mpmath.mpf(p) / q,
+    pi=lambda: +mp.pi,
+    e=lambda: +mp.e,
+    exp=mpmath.exp,
+    log=mpmath.log,
+    sqrt=mpmath.sqrt,
+    cosh=mpmath.cosh,
+    sinh=mpmath.sinh,
+    tanh=mpmath.tanh,
+    abs=abs,
+    sign=mpmath.sign,
+    pow_int=lambda x, n: x**n,
+)
+
+
+def mp_function(expr: sp.Expr, variable: sp.Symbol) -> Callable[[Any], Any]:
+    """Compile ``expr`` to f(mpf) -> mpf at the precision in force when it is *called*."""
+    return compile_expr(expr, variable, MP_OPS)

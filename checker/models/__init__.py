@@ -1,0 +1,1 @@
+"""Objectives whose gradient descent the properties study (one model per module)."""

@@ -1,0 +1,202 @@
+"""Safe parsing of loss expressions as papers write them: ``"log(1+exp(z)) - p*z"``.
+
+Why not ``sympy.sympify``: it calls ``eval`` on the string, so ``__import__('os')`` would run. Here the
+string goes through Python's *parser* only (``ast.parse`` builds a tree and executes nothing); we then walk
+the tree with a whitelist and build the sympy expression ourselves. Anything not on the whitelist is an
+error that names the offending piece.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable, Mapping
+
+import sympy as sp
+
+from checker.errors import UserInputError
+
+Z = sp.Symbol("z", real=True)
+
+MAX_SOURCE_CHARS = 2_000
+MAX_NODES = 400
+MAX_ABS_EXPONENT = 64  # z**64 is already extreme for a loss; z**10**10 is an attack
+MAX_INT_DIGITS = 40
+
+
+def _sigmoid(x: sp.Expr) -> sp.Expr:
+    return 1 / (1 + sp.exp(-x))
+
+
+def _softplus(x: sp.Expr) -> sp.Expr:
+    return sp.log(1 + sp.exp(x))
+
+
+FUNCTIONS: Mapping[str, Callable[[sp.Expr], sp.Expr]] = {
+    "exp": sp.exp,
+    "log": sp.log,
+    "ln": sp.log,
+    "log1p": lambda x: sp.log(1 + x),
+    "sqrt": sp.sqrt,
+    "cosh": sp.cosh,
+    "sinh": sp.sinh,
+    "tanh": sp.tanh,
+    "sigmoid": _sigmoid,
+    "softplus": _softplus,
+    "abs": sp.Abs,
+}
+CONSTANTS: Mapping[str, sp.Expr] = {"pi": sp.pi, "E": sp.E}
+VARIABLE = "z"
+
+
+def allowed_names() -> str:
+    return ", ".join(sorted(FUNCTIONS))
+
+
+def parse_expression(text: str, params: Mapping[str, sp.Expr] | None = None) -> sp.Expr:
+    """Parse ``text`` into a sympy expression in the real symbol ``z``.
+
+    ``params`` maps parameter names to exact sympy numbers; names used in the text but absent from
+    ``params`` raise a :class:`UserInputError` asking for ``NAME=VALUE``.
+    """
+    params = dict(params or {})
+    if not isinstance(text, str) or not text.strip():
+        raise UserInputError("empty loss expression: write a function of z, e.g. 'log(1+exp(z)) - 0.8*z'")
+    if len(text) > MAX_SOURCE_CHARS:
+        raise UserInputError(f"expression too large ({len(text)} characters; the limit is {MAX_SOURCE_CHARS})")
+    # Papers write powers as z^2; Python's ^ is xor, which has no meaning for a loss.
+    source = text.replace("^", "**")
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        col = f" at column {exc.offset}" if exc.offset else ""
+        raise UserInputError(f"syntax error in loss expression{col}: {text.strip()!r}") from None
+    nodes = sum(1 for _ in ast.walk(tree))
+    if nodes > MAX_NODES:
+        raise UserInputError(f"expression too large ({nodes} syntax nodes; the limit is {MAX_NODES})")
+    used_params: set[str] = set()
+    expr = _Builder(params, used_params).build(tree.body)
+    unused = set(params) - used_params
+    if unused:
+        raise UserInputError(f"parameter(s) {', '.join(sorted(unused))} given but not used in the expression")
+    if not isinstance(expr, sp.Expr):
+        raise UserInputError("the loss must be a real-valued expression in z")
+    if Z not in expr.free_symbols:
+        raise UserInputError(f"the loss {text.strip()!r} is constant: it must depend on z")
+    return expr
+
+
+class _Builder:
+    def __init__(self, params: Mapping[str, sp.Expr], used: set[str]) -> None:
+        self.params = params
+        self.used = used
+
+    def build(self, node: ast.AST) -> sp.Expr:
+        method = getattr(self, f"_{type(node).__name__}", None)
+        if method is None:
+            raise UserInputError(f"'{_snippet(node)}' is not allowed in a loss expression ({_describe(node)})")
+        return method(node)
+
+    def _Constant(self, node: ast.Constant) -> sp.Expr:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise UserInputError(f"only numbers may appear as literals, not {value!r}")
+        if isinstance(value, int):
+            if len(str(abs(value))) > MAX_INT_DIGITS:
+                raise UserInputError(f"number too large: {value} (at most {MAX_INT_DIGITS} digits)")
+            return sp.Integer(value)
+        if not math.isfinite(value):
+            raise UserInputError(f"number out of range: {value}")
+        # Exact rational of the *decimal the user typed*: 0.8 means 4/5, not the nearest double.
+        return sp.Rational(repr(value))
+
+    def _Name(self, node: ast.Name) -> sp.Expr:
+        name = node.id
+        if name == VARIABLE:
+            return Z
+        if name in CONSTANTS:
+            return CONSTANTS[name]
+        if name in FUNCTIONS:
+            raise UserInputError(f"'{name}' is a function: call it, e.g. {name}(z)")
+        if name.startswith("_"):
+            raise UserInputError(f"name {name!r} is not allowed in a loss expression")
+        if name in self.params:
+            self.used.add(name)
+            return self.params[name]
+        raise UserInputError(
+            f"unknown name {name!r}: the variable is z; give parameters as {name}=VALUE "
+            f"(functions allowed: {allowed_names()}; constants: pi, E)"
+        )
+
+    def _UnaryOp(self, node: ast.UnaryOp) -> sp.Expr:
+        operand = self.build(node.operand)
+        if isinstance(node.op, ast.USub):
+            return -operand
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        raise UserInputError(f"operator '{_snippet(node)}' is not allowed; use + - * / ** (or ^)")
+
+    def _BinOp(self, node: ast.BinOp) -> sp.Expr:
+        left = self.build(node.left)
+        right = self.build(node.right)
+        op = node.op
+        if isinstance(op, ast.Add):
+            return left + right
+        if isinstance(op, ast.Sub):
+            return left - right
+        if isinstance(op, ast.Mult):
+            return left * right
+        if isinstance(op, ast.Div):
+            if right == 0:
+                raise UserInputError("division by zero in the loss expression")
+            return left / right
+        if isinstance(op, ast.Pow):
+            return _safe_power(left, right)
+        raise UserInputError(f"operator in '{_snippet(node)}' is not allowed; use + - * / ** (or ^)")
+
+    def _Call(self, node: ast.Call) -> sp.Expr:
+        if not isinstance(node.func, ast.Name):
+            raise UserInputError(f"'{_snippet(node)}' is not a call of an allowed function ({allowed_names()})")
+        name = node.func.id
+        if name not in FUNCTIONS:
+            raise UserInputError(f"unknown function {name!r}; allowed: {allowed_names()}")
+        if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+            raise UserInputError(f"{name}() takes exactly one argument, e.g. {name}(z)")
+        return FUNCTIONS[name](self.build(node.args[0]))
+
+
+def _safe_power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    """Build base**exponent, refusing powers whose evaluation could exhaust memory or time."""
+    if exponent.is_number:
+        if not exponent.is_real:
+            raise UserInputError("complex exponents are not allowed")
+        if abs(float(exponent)) > MAX_ABS_EXPONENT:
+            raise UserInputError(
+                f"exponent {exponent} too large (|exponent| <= {MAX_ABS_EXPONENT}); rescale the loss"
+            )
+    elif Z in exponent.free_symbols and base.is_number and not (base.is_positive):
+        raise UserInputError("a power with z in the exponent needs a positive base, e.g. 2**z or exp(z)")
+    return sp.Pow(base, exponent)
+
+
+def _snippet(node: ast.AST) -> str:
+    try:
+        return ast.unparse(node)[:60]
+    except Exception:  # pragma: no cover - unparse handles every node parse() produces
+        return type(node).__name__
+
+
+def _describe(node: ast.AST) -> str:
+    kind = type(node).__name__
+    hints = {
+        "Attribute": "attribute access",
+        "Subscript": "indexing",
+        "Compare": "comparison",
+        "BoolOp": "boolean logic",
+        "Lambda": "lambda",
+        "Tuple": "tuple",
+        "List": "list",
+        "IfExp": "conditional",
+        "JoinedStr": "f-string",
+    }
+    return hints.get(kind, f"{kind} syntax") + "; only numbers, z, parameters, + - * / ** and functions"

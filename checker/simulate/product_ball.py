@@ -1,0 +1,85 @@
+"""One GD trajectory on l(xy) in arb ball arithmetic: every recorded (x, y) is an enclosure of the exact
+GD iterate (exact in the sense of real arithmetic from the given start and eta).
+
+Why the mean-value form: evaluating the GD step naively on balls counts x twice in x - eta l'(xy) y, so the
+contraction 1 - eta l'' y^2 becomes an *expansion* 1 + eta l'' y^2 and the radius doubles every few steps
+even where GD is contracting (measured: x1.9 per step for the square loss from (3, 0.5), eta = 0.1). We
+instead step the midpoint (radius: rounding only) and add J(box) (box - midpoint), J = I - eta Hess L
+enclosed over the whole box; by the mean value theorem the result still contains every exact iterate, and
+the radius now grows like the true Jacobian, ~|1 + sigma| per step near the EoS.
+
+The run stops with status ``precision-lost`` when the radius exceeds ``max_radius`` rather than report balls
+that say nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flint import arb
+
+from checker.backends.ball import MAX_BALL_PREC, ball_precision, to_arb
+from checker.errors import NonSmoothPointError, UserInputError
+from checker.loss import Loss
+from checker.models import product
+from checker.simulate.product_mp import Trajectory
+
+
+def simulate_product_ball(
+    loss: Loss,
+    x0: Any,
+    y0: Any,
+    eta: Any,
+    *,
+    steps: int,
+    prec: int = 256,
+    record_every: int = 1,
+    max_radius: float = 1e-6,
+    diverge_bound: float = 1e6,
+) -> Trajectory:
+    """GD from (x0, y0) in arb at ``prec`` bits. Decimal strings and Fractions are enclosed exactly."""
+    if not 16 <= prec <= MAX_BALL_PREC:
+        raise UserInputError(f"precision of {prec} bits is impossible here (use 16..{MAX_BALL_PREC})")
+    l1, l2 = loss.ball(1), loss.ball(2)
+    out = Trajectory()
+    with ball_precision(prec):
+        x, y, h = to_arb(x0), to_arb(y0), to_arb(eta)
+        for t in range(steps + 1):
+            radius = float(max(x.rad(), y.rad()))
+            if record_every and t % record_every == 0:
+                out.t.append(t)
+                out.x.append(x)
+                out.y.append(y)
+                out.radius.append(radius)
+            z = x * y
+            if not z.is_finite() or abs(z) > diverge_bound:
+                out.status = "diverged"
+                break
+            if radius > max_radius:
+                out.status = "precision-lost"
+                break
+            if t == steps:
+                out.status = "budget"
+                break
+            try:
+                x, y = _mean_value_step(x, y, h, l1, l2)
+            except NonSmoothPointError:
+                out.status = "precision-lost"
+                break
+        out.steps = t
+        if out.status in {"budget", "converged"}:
+            z, s = x * y, x * x + y * y
+            out.final_sharpness = product.sharpness(z, s, l1(z), l2(z), arb.sqrt)
+    return out
+
+
+def _mean_value_step(x: arb, y: arb, eta: arb, l1: Any, l2: Any) -> tuple[arb, arb]:
+    """Enclosure of the GD step over the box x times y, in centred (mean-value) form."""
+    mx, my = arb(x.mid()), arb(y.mid())
+    nx, ny = product.gd_step(mx, my, l1(mx * my), eta)
+    if x.rad() == 0 and y.rad() == 0:
+        return nx, ny
+    dx, dy = arb(0, x.rad()), arb(0, y.rad())
+    z = x * y
+    (h11, h12), (h21, h22) = product.hessian(x, y, l1(z), l2(z))
+    return (nx + (1 - eta * h11) * dx - eta * h12 * dy, ny - eta * h21 * dx + (1 - eta * h22) * dy)

@@ -1,0 +1,73 @@
+"""One GD trajectory on l(xy) in mpmath at high precision (not rigorous; see product_ball for that).
+
+Used to show that float64 did not decide an outcome: re-run a few float trajectories here and compare.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import mpmath
+
+from checker.backends.mp import mp_precision
+from checker.errors import UserInputError
+from checker.loss import Loss
+from checker.models import product
+
+
+@dataclass
+class Trajectory:
+    """Recorded states (t, x, y) plus the final status. Values are mpmath numbers or arb balls."""
+
+    t: list[int] = field(default_factory=list)
+    x: list[Any] = field(default_factory=list)
+    y: list[Any] = field(default_factory=list)
+    radius: list[float] = field(default_factory=list)  # ball runs: max radius of (x, y) at each record
+    status: str = "running"  # converged | diverged | budget | precision-lost
+    steps: int = 0
+    final_sharpness: Any = None
+
+
+def simulate_product_mp(
+    loss: Loss,
+    x0: Any,
+    y0: Any,
+    eta: Any,
+    *,
+    steps: int,
+    dps: int = 50,
+    record_every: int = 1,
+    grad_tol: float | str = 0,
+    diverge_bound: float = 1e6,
+) -> Trajectory:
+    """GD from (x0, y0) in mpmath with ``dps`` decimal digits. Inputs may be strings for exactness."""
+    if dps < 5 or dps > 100_000:
+        raise UserInputError(f"precision of {dps} digits is impossible here (use 5..100000)")
+    l1, l2 = loss.mp(1), loss.mp(2)
+    out = Trajectory()
+    with mp_precision(dps):
+        x, y, h = mpmath.mpf(x0), mpmath.mpf(y0), mpmath.mpf(eta)
+        tol = mpmath.mpf(grad_tol)
+        for t in range(steps + 1):
+            if record_every and t % record_every == 0:
+                out.t.append(t)
+                out.x.append(x)
+                out.y.append(y)
+            z = x * y
+            if not mpmath.isfinite(z) or abs(z) > diverge_bound:
+                out.status = "diverged"
+                break
+            g1 = l1(z)
+            if tol > 0 and abs(g1) * mpmath.sqrt(x * x + y * y) <= tol:
+                out.status = "converged"
+                break
+            if t == steps:
+                out.status = "budget"
+                break
+            x, y = product.gd_step(x, y, g1, h)
+        out.steps = t
+        if out.status != "diverged":
+            z, s = x * y, x * x + y * y
+            out.final_sharpness = product.sharpness(z, s, l1(z), l2(z), mpmath.sqrt)
+    return out

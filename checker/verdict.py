@@ -1,0 +1,118 @@
+"""Verdicts, evidence classes and provenance: how much is known about a claim, and on what it rests.
+
+The ladder is the one in DESIGN.md. The rule that matters: floats (numpy/JAX) and mpmath can at most
+CORROBORATE; only sympy identities and python-flint ball arithmetic may PROVE or CERTIFY. The
+:class:`Evidence` constructor enforces that rule so that no property can promote float evidence by
+accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Verdict(StrEnum):
+    PROVED = "PROVED"  # for all parameters in the stated class (sympy identity, or box branch-and-bound)
+    CERTIFIED = "CERTIFIED"  # this instance, rigorously (ball arithmetic / interval Newton)
+    CORROBORATED = "CORROBORATED"  # no counterexample found in N examples (floats or mpmath)
+    REFUTED = "REFUTED"  # a counterexample, re-checked at higher precision
+    UNDECIDED = "UNDECIDED"  # the evidence cannot decide; say what would
+
+    @property
+    def is_failure(self) -> bool:
+        return self is Verdict.REFUTED
+
+
+class EvidenceClass(StrEnum):
+    """The arithmetic the decisive evidence came from."""
+
+    SYMBOLIC = "symbolic"  # sympy simplification to 0 / exact rational arithmetic
+    BALL = "ball"  # python-flint arb enclosures
+    MPMATH = "mpmath"  # high precision, not rigorous
+    FLOAT = "float"  # numpy / JAX float64 or float32
+    NONE = "none"
+
+
+class Provenance(StrEnum):
+    """Where a statement comes from (THEOREMS.md legend). RECONSTRUCTED must be shown in every output."""
+
+    SOURCED = "SOURCED"
+    DERIVED = "DERIVED"
+    SECONDARY = "SECONDARY"
+    RECONSTRUCTED = "RECONSTRUCTED"
+
+
+RIGOROUS_CLASSES = frozenset({EvidenceClass.SYMBOLIC, EvidenceClass.BALL})
+RIGOROUS_VERDICTS = frozenset({Verdict.PROVED, Verdict.CERTIFIED})
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    """A closed interval [lo, hi] (decimal strings keep every digit the ball had)."""
+
+    lo: str
+    hi: str
+
+    @classmethod
+    def from_arb(cls, ball: Any, digits: int = 30) -> Enclosure:
+        lower, upper = ball.lower(), ball.upper()
+        return cls(lo=_arb_to_str(lower, digits, down=True), hi=_arb_to_str(upper, digits, down=False))
+
+    @classmethod
+    def point(cls, value: float) -> Enclosure:
+        return cls(lo=repr(float(value)), hi=repr(float(value)))
+
+    def to_json(self) -> dict[str, str]:
+        return {"lo": self.lo, "hi": self.hi}
+
+    @property
+    def width(self) -> float:
+        return float(self.hi) - float(self.lo)
+
+
+def _arb_to_str(exact_endpoint: Any, digits: int, *, down: bool) -> str:
+    """Print an exact arb endpoint as a decimal that is still a valid bound (rounded outward).
+
+    ``arb.str()`` rounds to nearest, which could move a bound inward. We print with radius, then take
+    mid -/+ rad of the printed ball, which arb guarantees to contain the exact value.
+    """
+    from flint import arb
+
+    text = arb(exact_endpoint).str(digits, radius=True, more=True)
+    if "+/-" not in text:
+        return text.strip("[]")
+    mid, rad = text.strip("[]").split("+/-")
+    mid_b, rad_b = arb(mid.strip()), arb(rad.strip())
+    bound = (mid_b - rad_b) if down else (mid_b + rad_b)
+    edge = bound.lower() if down else bound.upper()
+    return arb(edge).str(digits + 5, radius=False, more=True)
+
+
+@dataclass
+class Evidence:
+    """What a check found. Returned by every property check and every certification routine.
+
+    ``numbers``: decisive quantities, floats or :class:`Enclosure`. ``certificates``: JSON-ready records a
+    small independent checker can re-verify (see checker/verify). ``series``: named data for plots.
+    """
+
+    verdict: Verdict
+    evidence_class: EvidenceClass
+    summary: str
+    numbers: dict[str, Any] = field(default_factory=dict)
+    certificates: list[dict[str, Any]] = field(default_factory=list)
+    series: dict[str, Any] = field(default_factory=dict)
+    margin: float | None = None  # signed slack of the claimed inequality (> 0: holds); Hypothesis targets it
+    precision: str = ""  # e.g. "float64", "mpmath 50 digits", "arb 256 bits"
+    counterexample: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.verdict in RIGOROUS_VERDICTS and self.evidence_class not in RIGOROUS_CLASSES:
+            raise ValueError(
+                f"{self.verdict} needs symbolic or ball evidence, not {self.evidence_class} "
+                "(floats and mpmath can only CORROBORATE)"
+            )
+        if self.verdict is Verdict.REFUTED and self.counterexample is None:
+            raise ValueError("REFUTED needs a counterexample")
