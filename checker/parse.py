@@ -53,6 +53,25 @@ def allowed_names() -> str:
     return ", ".join(sorted(FUNCTIONS))
 
 
+def parse_symbolic(text: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
+    """Parse sympy's own ``str()`` output back, safely, with the given free symbols.
+
+    Used by certificates: a report stores expressions as text, and a tampered report must not be able
+    to run code when it is verified (``sympify`` would ``eval`` it). Accepts the function names sympy
+    prints (``Abs``, ``sign``, ``LambertW(x, k)``) as well as the user-facing ones.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise UserInputError("empty expression in certificate")
+    if len(text) > 50 * MAX_SOURCE_CHARS:
+        raise UserInputError("certificate expression too large")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        raise UserInputError(f"syntax error in certificate expression {text[:60]!r}") from None
+    builder = _Builder(dict(symbols), set(), extra_functions=CERTIFICATE_FUNCTIONS, variable=None)
+    return builder.build(tree.body)
+
+
 def parse_expression(text: str, params: Mapping[str, sp.Expr] | None = None) -> sp.Expr:
     """Parse ``text`` into a sympy expression in the real symbol ``z``.
 
@@ -86,10 +105,25 @@ def parse_expression(text: str, params: Mapping[str, sp.Expr] | None = None) -> 
     return expr
 
 
+CERTIFICATE_FUNCTIONS: Mapping[str, Callable[..., sp.Expr]] = {
+    "Abs": sp.Abs,
+    "sign": sp.sign,
+    "LambertW": sp.LambertW,
+}
+
+
 class _Builder:
-    def __init__(self, params: Mapping[str, sp.Expr], used: set[str]) -> None:
+    def __init__(
+        self,
+        params: Mapping[str, sp.Expr],
+        used: set[str],
+        extra_functions: Mapping[str, Callable[..., sp.Expr]] | None = None,
+        variable: str | None = VARIABLE,
+    ) -> None:
         self.params = params
         self.used = used
+        self.functions = {**FUNCTIONS, **(extra_functions or {})}
+        self.variable = variable
 
     def build(self, node: ast.AST) -> sp.Expr:
         method = getattr(self, f"_{type(node).__name__}", None)
@@ -112,11 +146,11 @@ class _Builder:
 
     def _Name(self, node: ast.Name) -> sp.Expr:
         name = node.id
-        if name == VARIABLE:
+        if self.variable is not None and name == self.variable:
             return Z
         if name in CONSTANTS:
             return CONSTANTS[name]
-        if name in FUNCTIONS:
+        if name in self.functions:
             raise UserInputError(f"'{name}' is a function: call it, e.g. {name}(z)")
         if name.startswith("_"):
             raise UserInputError(f"name {name!r} is not allowed in a loss expression")
@@ -158,11 +192,18 @@ class _Builder:
         if not isinstance(node.func, ast.Name):
             raise UserInputError(f"'{_snippet(node)}' is not a call of an allowed function ({allowed_names()})")
         name = node.func.id
-        if name not in FUNCTIONS:
+        if name not in self.functions:
             raise UserInputError(f"unknown function {name!r}; allowed: {allowed_names()}")
-        if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise UserInputError(f"{name}() takes plain arguments, e.g. {name}(z)")
+        if name == "LambertW" and len(node.args) == 2:
+            branch = self.build(node.args[1])
+            if branch not in (0, -1):
+                raise UserInputError("LambertW branch must be 0 or -1")
+            return sp.LambertW(self.build(node.args[0]), branch)
+        if len(node.args) != 1:
             raise UserInputError(f"{name}() takes exactly one argument, e.g. {name}(z)")
-        return FUNCTIONS[name](self.build(node.args[0]))
+        return self.functions[name](self.build(node.args[0]))
 
 
 def _safe_power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:

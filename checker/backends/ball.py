@@ -85,6 +85,7 @@ BALL_OPS = Ops(
     abs=abs,
     sign=_sign,
     pow_int=_pow_int,
+    lambertw=lambda x, k: x.lambertw(branch=k),
 )
 
 

@@ -38,6 +38,7 @@ MP_OPS = Ops(
     abs=abs,
     sign=mpmath.sign,
     pow_int=lambda x, n: x**n,
+    lambertw=lambda x, k: mpmath.lambertw(x, k).real,
 )
 
 

@@ -37,6 +37,7 @@ class Ops:
     abs: Fn
     sign: Fn
     pow_int: Callable[[Any, int], Any]
+    lambertw: Callable[[Any, int], Any] | None = None  # real branches 0 and -1
 
 
 def compile_expr(expr: sp.Expr, variable: sp.Symbol, ops: Ops) -> Callable[[Any], Any]:
@@ -80,6 +81,10 @@ def _compile(node: sp.Basic, var: sp.Symbol, ops: Ops) -> Fn:
         return mul
     if isinstance(node, sp.Pow):
         return _compile_pow(node, var, ops)
+    if isinstance(node, sp.LambertW) and ops.lambertw is not None:
+        inner = _compile(node.args[0], var, ops)
+        branch = int(node.args[1]) if len(node.args) > 1 else 0
+        return lambda x: ops.lambertw(inner(x), branch)
     unary = {
         sp.exp: ops.exp,
         sp.log: ops.log,

@@ -1,0 +1,78 @@
+"""Results of running properties: what the runner hands to reports (and nothing recomputes later).
+
+``ClaimResult.to_json`` / ``RunRecord.to_json`` produce the report document's ``claims`` entries and
+envelope; reports/schema/ holds the JSON Schema they must validate against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from checker.property import Property
+from checker.verdict import Enclosure, Evidence, Verdict
+
+
+def jsonable(value: Any) -> Any:
+    """Numbers, enclosures, arrays and nested containers to plain JSON values."""
+    if isinstance(value, Enclosure):
+        return value.to_json()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return jsonable(value.tolist())
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return repr(value)  # JSON has no NaN/inf; keep them visible as strings
+        return value
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+@dataclass
+class HypothesisStats:
+    examples: int = 0
+    invalid: int = 0
+    best_target: float | None = None  # the worst (smallest) margin found: the report shows it
+    seed: int | None = None
+    replay: str | None = None  # @reproduce_failure blob / shrunk example for a refutation
+
+
+@dataclass
+class ClaimResult:
+    prop: Property
+    verdict: Verdict
+    evidence: Evidence  # the decisive evidence (the counterexample's, or the worst-margin example's)
+    stats: HypothesisStats = field(default_factory=HypothesisStats)
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        p, e = self.prop, self.evidence
+        return {
+            "id": p.id,
+            "title": p.title,
+            "statement": p.statement,
+            "hypotheses": p.hypotheses,
+            "source": {"paper": p.source.paper, "arxiv": p.source.arxiv, "ref": p.source.ref},
+            "provenance": [x.value for x in p.provenance],
+            "reconstructed": p.reconstructed,
+            "open_points": list(p.open_points),
+            "verdict": self.verdict.value,
+            "evidence": {
+                "class": e.evidence_class.value,
+                "summary": e.summary,
+                "precision": e.precision,
+                "margin": jsonable(e.margin),
+                "numbers": jsonable(e.numbers),
+                "certificates": jsonable(e.certificates),
+                "series": jsonable(e.series),
+                "counterexample": jsonable(e.counterexample),
+            },
+            "hypothesis": jsonable(self.stats.__dict__),
+            "seconds": round(self.seconds, 3),
+            "notes": list(self.notes),
+        }

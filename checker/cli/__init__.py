@@ -1,0 +1,1 @@
+"""The ``eoscheck`` command line: one module per subcommand (``*_cmd.py``), registered in main.py."""

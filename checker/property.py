@@ -1,0 +1,81 @@
+"""A theorem statement as data plus code (DESIGN.md, "Property").
+
+A :class:`Property` names where the statement comes from and how sure we are of its wording
+(:class:`~checker.verdict.Provenance`), says what parameters it quantifies over (a Hypothesis strategy),
+and has a ``check`` that returns :class:`~checker.verdict.Evidence`, never a bare bool.
+
+Writing one takes a few lines::
+
+    from hypothesis import strategies as st
+    from checker.property import Property, Source
+    from checker.verdict import Evidence, EvidenceClass, Verdict
+
+    def check(eta: float) -> Evidence:
+        margin = 2 / eta - 1.9 / eta
+        verdict = Verdict.CORROBORATED if margin > 0 else Verdict.REFUTED
+        return Evidence(verdict, EvidenceClass.FLOAT, f"margin {margin:.3g}", margin=margin,
+                        counterexample=None if margin > 0 else {"eta": eta})
+
+    PROPERTIES = [Property(id="MY-1", title="...", source=Source("mine", "", "Claim 1"),
+                           statement="...", provenance=("DERIVED",),
+                           strategy=st.fixed_dictionaries({"eta": st.floats(0.01, 1)}), check=check)]
+
+``check(**params)`` receives one drawn example. ``recheck(**params)``, if given, re-runs a float
+counterexample at high precision; the runner reports REFUTED only if the re-check refutes too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis.strategies import SearchStrategy
+
+from checker.verdict import Evidence, Provenance
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a statement is printed: ``paper`` is the short key used by ``--paper`` (e.g. gan2026a)."""
+
+    paper: str
+    arxiv: str
+    ref: str  # e.g. "Lemma 3.1", "eq. (3)", "Sec. 4.2"
+
+    def cite(self) -> str:
+        arxiv = f" (arXiv {self.arxiv})" if self.arxiv else ""
+        return f"{self.paper}{arxiv}, {self.ref}"
+
+
+@dataclass(frozen=True)
+class Property:
+    """One executable claim. ``id`` is the THEOREMS.md id (stable: reports and selections cite it)."""
+
+    id: str
+    title: str
+    source: Source
+    statement: str
+    provenance: Sequence[Provenance | str]
+    check: Callable[..., Evidence]
+    strategy: SearchStrategy[dict[str, Any]] | None = None  # None: a single deterministic check
+    hypotheses: str = ""
+    recheck: Callable[..., Evidence] | None = None
+    open_points: Sequence[str] = ()  # THEOREMS.md section 7 items, e.g. ("O-1",)
+    uses_jax: bool = False  # the runner sets deadline=None for these (compilation time)
+    max_examples: dict[str, int] = field(default_factory=dict)  # per-profile overrides
+
+    def __post_init__(self) -> None:
+        prov = tuple(Provenance(p) for p in self.provenance)
+        object.__setattr__(self, "provenance", prov)
+        if not self.id or any(c.isspace() for c in self.id):
+            raise ValueError(f"property id must be a non-empty word, not {self.id!r}")
+
+    @property
+    def reconstructed(self) -> bool:
+        """True if any part of the statement is RECONSTRUCTED: every output must say so."""
+        return Provenance.RECONSTRUCTED in self.provenance
+
+    @property
+    def provenance_label(self) -> str:
+        return " + ".join(p.value for p in self.provenance)
