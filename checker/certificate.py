@@ -69,7 +69,13 @@ def ball_enclosure(
 
 
 def krawczyk(
-    f: sp.Expr, df: sp.Expr, variable: sp.Symbol, box: Enclosure, image: Enclosure, prec: int, claim: str,
+    f: sp.Expr,
+    df: sp.Expr,
+    variable: sp.Symbol,
+    box: Enclosure,
+    image: Enclosure,
+    prec: int,
+    claim: str,
     sign_df: str | None = None,
 ) -> dict[str, Any]:
     return {

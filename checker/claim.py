@@ -76,3 +76,22 @@ class ClaimResult:
             "seconds": round(self.seconds, 3),
             "notes": list(self.notes),
         }
+
+
+@dataclass
+class RunRecord:
+    """One invocation's results: what checker/report writes as a versioned JSON document.
+
+    ``kind`` is "run" (property suite) or "loss" (loss validation; its full result sits in ``extra``).
+    Environment capture, schema version and atomic writing are the report writer's business.
+    """
+
+    kind: str
+    command: list[str]
+    profile: str
+    seed: int | None
+    started: str  # ISO 8601, UTC
+    seconds: float
+    claims: list[ClaimResult] = field(default_factory=list)
+    code_hash: str = ""  # sha256 over the property modules that ran
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -212,9 +212,7 @@ def _safe_power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
         if not exponent.is_real:
             raise UserInputError("complex exponents are not allowed")
         if abs(float(exponent)) > MAX_ABS_EXPONENT:
-            raise UserInputError(
-                f"exponent {exponent} too large (|exponent| <= {MAX_ABS_EXPONENT}); rescale the loss"
-            )
+            raise UserInputError(f"exponent {exponent} too large (|exponent| <= {MAX_ABS_EXPONENT}); rescale the loss")
     elif Z in exponent.free_symbols and base.is_number and not (base.is_positive):
         raise UserInputError("a power with z in the exponent needs a positive base, e.g. 2**z or exp(z)")
     return sp.Pow(base, exponent)
