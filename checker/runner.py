@@ -1,0 +1,311 @@
+"""The runner: drive a Property with Hypothesis and turn what it finds into one honest verdict.
+
+How one property runs (``run_property``):
+
+* ``strategy is None``: ``check()`` is called once; its verdict stands (a refutation is re-checked).
+* otherwise Hypothesis draws parameter dicts under the profile's settings (checker/profiles.py) and calls
+  ``check(**params)`` for each. ``hypothesis.target(-margin)`` steers the search toward the *smallest*
+  margin (Hypothesis maximises targets), so the report shows the worst case found, not only a pass. A
+  REFUTED example raises inside the test so that Hypothesis shrinks it to a minimal counterexample.
+* after shrinking, ``prop.recheck`` (if any) re-runs the shrunk example at high precision; only a
+  confirmed refutation is REFUTED, anything else is UNDECIDED ("float counterexample not confirmed").
+
+Aggregation over examples (no refutation): the weakest per-example verdict, PROVED > CERTIFIED >
+CORROBORATED > UNDECIDED. A claim checked on drawn instances is at most CERTIFIED ("certified on N drawn
+instances"): PROVED survives only from a check marked with :func:`proves_class`, whose PROVED evidence is
+a symbolic proof for the whole stated class (the drawn instances then only cross-check the backends).
+
+A check that raises (a bug, a health-check failure, a deadline) makes the claim UNDECIDED with the error in
+the notes: a broken checker is not evidence against a theorem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import re
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import hypothesis
+import hypothesis.reporting
+from hypothesis import given
+from hypothesis.errors import UnsatisfiedAssumption
+
+from checker.claim import ClaimResult, HypothesisStats
+from checker.profiles import DEFAULT_PROFILE, Profile, get_profile, settings_for
+from checker.property import Property
+from checker.verdict import Evidence, EvidenceClass, Verdict
+
+_RANK = {Verdict.UNDECIDED: 0, Verdict.CORROBORATED: 1, Verdict.CERTIFIED: 2, Verdict.PROVED: 3}
+_CLASS_PROOF_ATTR = "__eoscheck_proves_class__"
+NOT_CONFIRMED = "float counterexample not confirmed at high precision"
+
+
+def proves_class(check: Callable[..., Evidence]) -> Callable[..., Evidence]:
+    """Mark a check whose PROVED evidence is a symbolic proof for the whole stated class.
+
+    Without the mark, PROVED evidence on drawn instances is capped at CERTIFIED by the runner.
+    """
+    setattr(check, _CLASS_PROOF_ATTR, True)
+    return check
+
+
+def is_class_proof(check: Callable[..., Evidence]) -> bool:
+    return bool(getattr(check, _CLASS_PROOF_ATTR, False))
+
+
+def property_seed(run_seed: int, prop_id: str) -> int:
+    """The Hypothesis seed of one property: independent of which other properties run, and of their order."""
+    digest = hashlib.sha256(f"{run_seed}:{prop_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def resolve_seed(seed: int | None, profile: Profile) -> int:
+    """The run seed actually used (recorded in the report, so ``--seed`` replays the run)."""
+    if seed is not None:
+        return int(seed)
+    if profile.default_seed is not None:
+        return profile.default_seed
+    return random.SystemRandom().getrandbits(32)
+
+
+class _Refuted(Exception):
+    """Raised inside the Hypothesis test for a REFUTED example, so that Hypothesis shrinks it."""
+
+    def __init__(self, params: dict[str, Any], evidence: Evidence) -> None:
+        super().__init__(evidence.summary)
+        self.params = params
+        self.evidence = evidence
+
+
+@dataclass
+class _Trace:
+    """Everything the test function saw, across all examples Hypothesis ran."""
+
+    evidences: list[tuple[dict[str, Any], Evidence]] = field(default_factory=list)
+    invalid: int = 0
+    worst: tuple[float, dict[str, Any], Evidence] | None = None
+
+    def add(self, params: dict[str, Any], evidence: Evidence) -> None:
+        self.evidences.append((params, evidence))
+        m = evidence.margin
+        if m is not None and not math.isnan(m) and (self.worst is None or m < self.worst[0]):
+            self.worst = (float(m), params, evidence)
+
+
+def run_property(
+    prop: Property, *, profile: str = DEFAULT_PROFILE, seed: int | None = None, database: bool = True
+) -> ClaimResult:
+    """Run one property under a settings profile; never raises for a failing or broken check."""
+    prof = get_profile(profile)
+    run_seed = resolve_seed(seed, prof)
+    start = time.perf_counter()
+    if prop.strategy is None:
+        result = _run_once(prop, run_seed)
+    else:
+        result = _run_hypothesis(prop, prof, run_seed, database)
+    result.seconds = time.perf_counter() - start
+    if prop.reconstructed:
+        opens = f" (open points: {', '.join(prop.open_points)})" if prop.open_points else ""
+        result.notes.append(f"statement RECONSTRUCTED{opens}: a plausible form, not the printed one")
+    return result
+
+
+def run_suite(
+    props: Sequence[Property],
+    *,
+    profile: str = DEFAULT_PROFILE,
+    seed: int | None = None,
+    jobs: int = 1,
+    on_result: Callable[[ClaimResult], None] | None = None,
+    database: bool = True,
+) -> list[ClaimResult]:
+    """Run many properties; results in the order of ``props``. ``on_result`` is called as each finishes.
+
+    With ``jobs`` > 1 the properties are spread over worker processes (checker/parallel.py); properties
+    that cannot be re-loaded in a worker (built in memory, not from a module or file) run here.
+    """
+    prof = get_profile(profile)
+    run_seed = resolve_seed(seed, prof)
+    if jobs > 1 and len(props) > 1:
+        from checker.parallel import run_parallel
+
+        return run_parallel(props, profile=profile, seed=run_seed, jobs=jobs, on_result=on_result, database=database)
+    results = []
+    for prop in props:
+        res = run_property(prop, profile=profile, seed=run_seed, database=database)
+        if on_result is not None:
+            on_result(res)
+        results.append(res)
+    return results
+
+
+# ---- one deterministic check -----------------------------------------------------------------------
+def _run_once(prop: Property, run_seed: int) -> ClaimResult:
+    stats = HypothesisStats(examples=1, seed=run_seed)
+    try:
+        ev = prop.check()
+    except Exception as exc:
+        return _error_result(prop, exc, stats)
+    stats.best_target = ev.margin
+    if ev.verdict is Verdict.REFUTED:
+        stats.replay = "deterministic check: rerun the property"
+        return _confirm(prop, {}, ev, stats)
+    return ClaimResult(prop, ev.verdict, ev, stats)
+
+
+# ---- Hypothesis-driven checks ----------------------------------------------------------------------
+def _run_hypothesis(prop: Property, prof: Profile, run_seed: int, database: bool) -> ClaimResult:
+    trace = _Trace()
+    stats = HypothesisStats(seed=run_seed)
+
+    def test(params: dict[str, Any]) -> None:
+        try:
+            ev = prop.check(**params)
+        except UnsatisfiedAssumption:
+            trace.invalid += 1
+            raise
+        trace.add(params, ev)
+        if ev.margin is not None and math.isfinite(ev.margin):
+            hypothesis.target(-float(ev.margin), label="-margin")
+        if ev.verdict is Verdict.REFUTED:
+            raise _Refuted(params, ev)
+
+    # Tell the database keys of different properties apart (the test's source is the same for all).
+    test._hypothesis_internal_add_digest = prop.id.encode()  # type: ignore[attr-defined]
+    wrapped = hypothesis.seed(property_seed(run_seed, prop.id))(
+        settings_for(prop, prof, database=database)(given(prop.strategy)(test))
+    )
+    refuted: _Refuted | None = None
+    error: BaseException | None = None
+    reports: list[str] = []
+    with hypothesis.reporting.with_reporter(reports.append):
+        try:
+            wrapped()
+        except Exception as exc:
+            refuted = _find_refuted(exc)
+            error = None if refuted is not None else exc
+            if refuted is not None:
+                stats.replay = _replay_blob(exc, reports)
+    stats.examples = len(trace.evidences)
+    stats.invalid = trace.invalid
+    stats.best_target = trace.worst[0] if trace.worst else None
+    if refuted is not None:
+        return _confirm(prop, refuted.params, refuted.evidence, stats)
+    if error is not None:
+        return _error_result(prop, error, stats)
+    return _aggregate(prop, trace, stats)
+
+
+def _find_refuted(exc: BaseException) -> _Refuted | None:
+    if isinstance(exc, _Refuted):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for sub in exc.exceptions:
+            found = _find_refuted(sub)
+            if found is not None:
+                return found
+    return None
+
+
+_BLOB = re.compile(r"@reproduce_failure\([^)]*\)")
+
+
+def _replay_blob(exc: BaseException, reports: Iterable[str]) -> str | None:
+    for text in [*getattr(exc, "__notes__", []), *reports]:
+        match = _BLOB.search(str(text))
+        if match:
+            return match.group(0)
+    return None
+
+
+def _confirm(prop: Property, params: dict[str, Any], ev: Evidence, stats: HypothesisStats) -> ClaimResult:
+    """A refutation is final only when confirmed: by the high-precision recheck if the property has one."""
+    counterexample = ev.counterexample if ev.counterexample is not None else dict(params)
+    if prop.recheck is None:
+        notes = []
+        if ev.evidence_class is EvidenceClass.FLOAT:
+            notes.append("counterexample from float arithmetic; the property defines no high-precision recheck")
+        _fill_replay(stats, params)
+        return ClaimResult(prop, Verdict.REFUTED, ev, stats, notes=notes)
+    try:
+        confirmation = prop.recheck(**params)
+    except Exception as exc:
+        summary = f"{ev.summary}; recheck raised {type(exc).__name__}: {exc}"
+        undecided = _undecided_copy(ev, summary, counterexample)
+        return ClaimResult(prop, Verdict.UNDECIDED, undecided, stats, notes=[NOT_CONFIRMED])
+    if confirmation.verdict is Verdict.REFUTED:
+        _fill_replay(stats, params)
+        confirmation.numbers.setdefault("float_summary", ev.summary)
+        return ClaimResult(prop, Verdict.REFUTED, confirmation, stats, notes=["counterexample confirmed by the recheck"])
+    summary = f"{ev.summary}; recheck: {confirmation.summary}"
+    undecided = _undecided_copy(ev, summary, counterexample)
+    return ClaimResult(prop, Verdict.UNDECIDED, undecided, stats, notes=[NOT_CONFIRMED])
+
+
+def _fill_replay(stats: HypothesisStats, params: dict[str, Any]) -> None:
+    if stats.replay is None:
+        stats.replay = f"shrunk example: {params!r}"
+
+
+def _undecided_copy(ev: Evidence, summary: str, counterexample: dict[str, Any]) -> Evidence:
+    numbers = dict(ev.numbers)
+    numbers["unconfirmed_counterexample"] = counterexample
+    return Evidence(
+        Verdict.UNDECIDED,
+        ev.evidence_class,
+        summary,
+        numbers=numbers,
+        series=ev.series,
+        margin=ev.margin,
+        precision=ev.precision,
+    )
+
+
+def _aggregate(prop: Property, trace: _Trace, stats: HypothesisStats) -> ClaimResult:
+    if not trace.evidences:
+        ev = Evidence(Verdict.UNDECIDED, EvidenceClass.NONE, "no valid example was drawn")
+        return ClaimResult(prop, Verdict.UNDECIDED, ev, stats, notes=["every drawn example was rejected"])
+    weakest = min(trace.evidences, key=lambda pe: _RANK.get(pe[1].verdict, 0))
+    verdict = weakest[1].verdict
+    notes: list[str] = []
+    n = len(trace.evidences)
+    if verdict is Verdict.PROVED and not is_class_proof(prop.check):
+        verdict = Verdict.CERTIFIED
+    if verdict is Verdict.CERTIFIED:
+        notes.append(f"certified on {n} drawn instances")
+    elif verdict is Verdict.CORROBORATED:
+        notes.append(f"no counterexample in {n} drawn examples")
+    elif verdict is Verdict.PROVED:
+        notes.append(f"proved for the whole class; cross-checked on {n} drawn instances")
+    decisive = weakest[1] if verdict is Verdict.UNDECIDED else (trace.worst[2] if trace.worst else weakest[1])
+    if decisive.verdict is Verdict.PROVED and verdict is not Verdict.PROVED:
+        decisive = _relabel(decisive, verdict)
+    return ClaimResult(prop, verdict, decisive, stats, notes=notes)
+
+
+def _relabel(ev: Evidence, verdict: Verdict) -> Evidence:
+    """The decisive evidence under the claim's (capped) verdict, so report and verdict agree."""
+    return Evidence(
+        verdict,
+        ev.evidence_class,
+        ev.summary,
+        numbers=ev.numbers,
+        certificates=ev.certificates,
+        series=ev.series,
+        margin=ev.margin,
+        precision=ev.precision,
+    )
+
+
+def _error_result(prop: Property, exc: BaseException, stats: HypothesisStats) -> ClaimResult:
+    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    loc = f" at {where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno}" if where else ""
+    message = f"the check raised {type(exc).__name__}{loc}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    ev = Evidence(Verdict.UNDECIDED, EvidenceClass.NONE, message)
+    return ClaimResult(prop, Verdict.UNDECIDED, ev, stats, notes=[f"ERROR: {message}"])
