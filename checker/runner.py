@@ -105,10 +105,8 @@ def run_property(
     prof = get_profile(profile)
     run_seed = resolve_seed(seed, prof)
     start = time.perf_counter()
-    if prop.strategy is None:
-        result = _run_once(prop, run_seed)
-    else:
-        result = _run_hypothesis(prop, prof, run_seed, database)
+    once = prop.strategy is None
+    result = _run_once(prop, run_seed) if once else _run_hypothesis(prop, prof, run_seed, database)
     result.seconds = time.perf_counter() - start
     if prop.reconstructed:
         opens = f" (open points: {', '.join(prop.open_points)})" if prop.open_points else ""
@@ -242,7 +240,8 @@ def _confirm(prop: Property, params: dict[str, Any], ev: Evidence, stats: Hypoth
     if confirmation.verdict is Verdict.REFUTED:
         _fill_replay(stats, params)
         confirmation.numbers.setdefault("float_summary", ev.summary)
-        return ClaimResult(prop, Verdict.REFUTED, confirmation, stats, notes=["counterexample confirmed by the recheck"])
+        notes = ["counterexample confirmed by the high-precision recheck"]
+        return ClaimResult(prop, Verdict.REFUTED, confirmation, stats, notes=notes)
     summary = f"{ev.summary}; recheck: {confirmation.summary}"
     undecided = _undecided_copy(ev, summary, counterexample)
     return ClaimResult(prop, Verdict.UNDECIDED, undecided, stats, notes=[NOT_CONFIRMED])
