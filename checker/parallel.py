@@ -8,7 +8,7 @@ afresh and returns the verdict, evidence and statistics, which are plain data.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
@@ -24,34 +24,23 @@ def _work(origin: Origin, prop_id: str, profile: str, seed: int, database: bool)
     return res.verdict, res.evidence, res.stats, res.seconds, res.notes
 
 
-def run_parallel(
-    props: Sequence[Property],
-    *,
-    profile: str,
-    seed: int,
-    jobs: int,
-    on_result: Callable[[ClaimResult], None] | None,
-    database: bool,
-) -> list[ClaimResult]:
+def iter_parallel(
+    props: Sequence[Property], *, profile: str, seed: int, jobs: int, database: bool
+) -> Iterator[ClaimResult]:
+    """Yield results as workers finish them (completion order, not catalogue order)."""
     from checker.runner import run_property
 
-    results: dict[int, ClaimResult] = {}
-    local = [i for i, p in enumerate(props) if origin_of(p) is None]
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        # Longest-first would balance better, but costs are unknown; catalogue order keeps papers together.
         futures = {
-            pool.submit(_work, origin_of(p), p.id, profile, seed, database): i
-            for i, p in enumerate(props)
-            if origin_of(p) is not None
+            pool.submit(_work, origin, p.id, profile, seed, database): p
+            for p in props
+            if (origin := origin_of(p)) is not None
         }
-        for i in local:  # run in this process while the workers are busy
-            results[i] = run_property(props[i], profile=profile, seed=seed, database=database)
-            if on_result is not None:
-                on_result(results[i])
+        for p in props:  # properties built in memory run here while the workers are busy
+            if origin_of(p) is None:
+                yield run_property(p, profile=profile, seed=seed, database=database)
         for fut in as_completed(futures):
-            i = futures[fut]
             verdict, evidence, stats, seconds, notes = fut.result()
-            results[i] = ClaimResult(props[i], verdict, evidence, stats, seconds, notes)
-            if on_result is not None:
-                on_result(results[i])
-    return [results[i] for i in range(len(props))]
+            yield ClaimResult(futures[fut], verdict, evidence, stats, seconds, notes)

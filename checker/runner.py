@@ -27,7 +27,7 @@ import random
 import re
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,24 +123,39 @@ def run_suite(
     on_result: Callable[[ClaimResult], None] | None = None,
     database: bool = True,
 ) -> list[ClaimResult]:
-    """Run many properties; results in the order of ``props``. ``on_result`` is called as each finishes.
+    """Run many properties; results in the order of ``props``. ``on_result`` is called as each finishes."""
+    order = {id(p): i for i, p in enumerate(props)}
+    results: list[ClaimResult | None] = [None] * len(props)
+    for res in iter_suite(props, profile=profile, seed=seed, jobs=jobs, database=database):
+        results[order[id(res.prop)]] = res
+        if on_result is not None:
+            on_result(res)
+    return [r for r in results if r is not None]
+
+
+def iter_suite(
+    props: Sequence[Property],
+    *,
+    profile: str = DEFAULT_PROFILE,
+    seed: int | None = None,
+    jobs: int = 1,
+    database: bool = True,
+) -> Iterator[ClaimResult]:
+    """Yield each property's result as it finishes (a progress bar iterates this).
 
     With ``jobs`` > 1 the properties are spread over worker processes (checker/parallel.py); properties
-    that cannot be re-loaded in a worker (built in memory, not from a module or file) run here.
+    that cannot be re-loaded in a worker (built in memory, not from a module or file) run in this process.
+    All properties share one run seed, so the run replays with ``--seed``.
     """
     prof = get_profile(profile)
     run_seed = resolve_seed(seed, prof)
     if jobs > 1 and len(props) > 1:
-        from checker.parallel import run_parallel
+        from checker.parallel import iter_parallel
 
-        return run_parallel(props, profile=profile, seed=run_seed, jobs=jobs, on_result=on_result, database=database)
-    results = []
+        yield from iter_parallel(props, profile=profile, seed=run_seed, jobs=jobs, database=database)
+        return
     for prop in props:
-        res = run_property(prop, profile=profile, seed=run_seed, database=database)
-        if on_result is not None:
-            on_result(res)
-        results.append(res)
-    return results
+        yield run_property(prop, profile=profile, seed=run_seed, database=database)
 
 
 # ---- one deterministic check -----------------------------------------------------------------------
