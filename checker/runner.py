@@ -9,6 +9,8 @@ How one property runs (``run_property``):
   REFUTED example raises inside the test so that Hypothesis shrinks it to a minimal counterexample.
 * after shrinking, ``prop.recheck`` (if any) re-runs the shrunk example at high precision; only a
   confirmed refutation is REFUTED, anything else is UNDECIDED ("float counterexample not confirmed").
+  Without a recheck, only exact evidence (EvidenceClass SYMBOLIC or BALL) refutes; a float or mpmath
+  refutation stays UNDECIDED ("float counterexample not re-checked at high precision").
 
 Aggregation over examples (no refutation): the weakest per-example verdict, PROVED > CERTIFIED >
 CORROBORATED > UNDECIDED. A claim checked on drawn instances is at most CERTIFIED ("certified on N drawn
@@ -39,11 +41,12 @@ from hypothesis.errors import UnsatisfiedAssumption
 from checker.claim import ClaimResult, HypothesisStats
 from checker.profiles import DEFAULT_PROFILE, Profile, get_profile, settings_for
 from checker.property import Property
-from checker.verdict import Evidence, EvidenceClass, Verdict
+from checker.verdict import RIGOROUS_CLASSES, Evidence, EvidenceClass, Verdict
 
 _RANK = {Verdict.UNDECIDED: 0, Verdict.CORROBORATED: 1, Verdict.CERTIFIED: 2, Verdict.PROVED: 3}
 _CLASS_PROOF_ATTR = "__eoscheck_proves_class__"
 NOT_CONFIRMED = "float counterexample not confirmed at high precision"
+NO_RECHECK = "float counterexample not re-checked at high precision (property defines no recheck)"
 
 
 def proves_class(check: Callable[..., Evidence]) -> Callable[..., Evidence]:
@@ -241,11 +244,12 @@ def _confirm(prop: Property, params: dict[str, Any], ev: Evidence, stats: Hypoth
     """A refutation is final only when confirmed: by the high-precision recheck if the property has one."""
     counterexample = ev.counterexample if ev.counterexample is not None else dict(params)
     if prop.recheck is None:
-        notes = []
-        if ev.evidence_class is EvidenceClass.FLOAT:
-            notes.append("counterexample from float arithmetic; the property defines no high-precision recheck")
         _fill_replay(stats, params)
-        return ClaimResult(prop, Verdict.REFUTED, ev, stats, notes=notes)
+        if ev.evidence_class not in RIGOROUS_CLASSES:
+            # Float/mpmath evidence alone is not a counterexample (DESIGN.md): without a recheck it stays open.
+            undecided = _undecided_copy(ev, f"{ev.summary}; {NO_RECHECK}", counterexample)
+            return ClaimResult(prop, Verdict.UNDECIDED, undecided, stats, notes=[NO_RECHECK])
+        return ClaimResult(prop, Verdict.REFUTED, ev, stats, notes=["refuted by exact/ball evidence"])
     try:
         confirmation = prop.recheck(**params)
     except Exception as exc:

@@ -198,15 +198,25 @@ def _brief_stats(res: ClaimResult) -> str:
     return f" [{', '.join(bits)}]" if bits else ""
 
 
+def _replay_target(prop: Property) -> str:
+    """What to pass to `eoscheck run` to re-run one property: its id, plus its file for user properties."""
+    from checker import registry
+
+    origin = registry.origin_of(prop)
+    return f"{origin.name} {prop.id}" if origin is not None and origin.kind == "file" else prop.id
+
+
 def _print_lines(record: RunRecord, report_path: Path | None) -> None:
     for res in record.claims:
         click.echo(claim_line(res))
         if res.verdict is Verdict.REFUTED:
             click.echo(f"    counterexample: {jsonable(res.evidence.counterexample)}")
             if res.stats.replay:
-                click.echo(f"    replay: eoscheck run {res.prop.id} --seed {record.seed}   ({res.stats.replay})")
+                click.echo(
+                    f"    replay: eoscheck run {_replay_target(res.prop)} --seed {record.seed}   ({res.stats.replay})"
+                )
         for note in res.notes:
-            if note.startswith("ERROR") or "not confirmed" in note:
+            if note.startswith("ERROR") or "not confirmed" in note or "not re-checked" in note:
                 click.echo(f"    note: {note}")
     counts: dict[str, int] = {}
     for res in record.claims:

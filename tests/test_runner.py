@@ -1,0 +1,153 @@
+"""The runner's verdict policy: what it calls REFUTED, UNDECIDED, CERTIFIED, PROVED, and that runs replay.
+
+Every test builds a tiny in-memory property, so these tests check the runner, not any theorem.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import strategies as st
+
+from checker.property import Property, Source
+from checker.runner import NO_RECHECK, NOT_CONFIRMED, proves_class, run_property, run_suite
+from checker.verdict import Evidence, EvidenceClass, Verdict
+
+SRC = Source("test", "", "none")
+
+
+def _threshold_check(limit: int, cls: EvidenceClass, ok_verdict: Verdict = Verdict.CORROBORATED) -> Any:
+    """A claim "n < limit" for drawn integers n; wrong as soon as n >= limit."""
+
+    def check(n: int) -> Evidence:
+        margin = float(limit - n)
+        if margin > 0:
+            return Evidence(ok_verdict, cls, f"n={n}", margin=margin)
+        return Evidence(Verdict.REFUTED, cls, f"n={n} >= {limit}", margin=margin, counterexample={"n": n})
+
+    return check
+
+
+def _prop(check: Any, *, recheck: Any = None, strategy: Any = "ints", pid: str = "T-1") -> Property:
+    strat = st.fixed_dictionaries({"n": st.integers(0, 1000)}) if strategy == "ints" else strategy
+    return Property(
+        id=pid,
+        title="t",
+        source=SRC,
+        statement="n < limit",
+        provenance=["DERIVED"],
+        check=check,
+        recheck=recheck,
+        strategy=strat,
+        max_examples={"quick": 60, "ci": 60},
+    )
+
+
+@pytest.mark.parametrize("cls", [EvidenceClass.FLOAT, EvidenceClass.MPMATH])
+def test_float_refutation_without_recheck_is_undecided(cls: EvidenceClass) -> None:
+    res = run_property(_prop(_threshold_check(10, cls)), profile="ci", database=False)
+    assert res.verdict is Verdict.UNDECIDED
+    assert NO_RECHECK in res.notes
+    assert res.evidence.numbers["unconfirmed_counterexample"] == {"n": 10}  # still shrunk, still shown
+
+
+@pytest.mark.parametrize("cls", [EvidenceClass.SYMBOLIC, EvidenceClass.BALL])
+def test_exact_refutation_needs_no_recheck_and_is_shrunk(cls: EvidenceClass) -> None:
+    ok = Verdict.PROVED if cls is EvidenceClass.SYMBOLIC else Verdict.CERTIFIED
+    res = run_property(_prop(_threshold_check(10, cls, ok)), profile="ci", database=False)
+    assert res.verdict is Verdict.REFUTED
+    assert res.evidence.counterexample == {"n": 10}  # shrunk to the boundary
+    assert res.stats.replay and "reproduce_failure" in res.stats.replay
+
+
+def test_confirmed_recheck_refutes_and_unconfirmed_stays_undecided() -> None:
+    float_check = _threshold_check(10, EvidenceClass.FLOAT)
+    confirmed = run_property(
+        _prop(float_check, recheck=_threshold_check(10, EvidenceClass.BALL, Verdict.CERTIFIED)),
+        profile="ci",
+        database=False,
+    )
+    assert confirmed.verdict is Verdict.REFUTED
+    assert confirmed.evidence.evidence_class is EvidenceClass.BALL
+    # A recheck that disagrees (the "float artefact" case): never REFUTED.
+    artefact = run_property(
+        _prop(float_check, recheck=_threshold_check(2000, EvidenceClass.BALL, Verdict.CERTIFIED)),
+        profile="ci",
+        database=False,
+    )
+    assert artefact.verdict is Verdict.UNDECIDED
+    assert NOT_CONFIRMED in artefact.notes
+
+
+def test_true_claim_is_corroborated_and_worst_margin_is_targeted() -> None:
+    res = run_property(_prop(_threshold_check(2000, EvidenceClass.FLOAT)), profile="ci", database=False)
+    assert res.verdict is Verdict.CORROBORATED
+    assert res.stats.examples > 0
+    # target(-margin) pushes n up: the worst margin found must be well below a typical draw's margin.
+    assert res.stats.best_target is not None and res.stats.best_target <= 1000
+    assert res.evidence.margin == res.stats.best_target
+
+
+def test_proved_is_capped_to_certified_unless_marked_as_class_proof() -> None:
+    plain = _threshold_check(2000, EvidenceClass.SYMBOLIC, Verdict.PROVED)
+    assert run_property(_prop(plain), profile="ci", database=False).verdict is Verdict.CERTIFIED
+    marked = proves_class(_threshold_check(2000, EvidenceClass.SYMBOLIC, Verdict.PROVED))
+    assert run_property(_prop(marked), profile="ci", database=False).verdict is Verdict.PROVED
+
+
+def test_a_crashing_check_is_undecided_not_refuted() -> None:
+    def boom(n: int) -> Evidence:
+        raise ZeroDivisionError("bug in the checker")
+
+    res = run_property(_prop(boom), profile="ci", database=False)
+    assert res.verdict is Verdict.UNDECIDED
+    assert any(note.startswith("ERROR") and "ZeroDivisionError" in note for note in res.notes)
+
+
+def test_deterministic_check_follows_the_same_policy() -> None:
+    def wrong_float() -> Evidence:
+        return Evidence(Verdict.REFUTED, EvidenceClass.FLOAT, "bad", counterexample={})
+
+    def wrong_exact() -> Evidence:
+        return Evidence(Verdict.REFUTED, EvidenceClass.SYMBOLIC, "bad", counterexample={})
+
+    assert run_property(_prop(wrong_float, strategy=None), database=False).verdict is Verdict.UNDECIDED
+    assert run_property(_prop(wrong_exact, strategy=None), database=False).verdict is Verdict.REFUTED
+
+
+def test_reconstructed_statements_say_so_in_the_notes() -> None:
+    prop = Property(
+        id="T-R",
+        title="t",
+        source=SRC,
+        statement="s",
+        provenance=["RECONSTRUCTED", "DERIVED"],
+        check=lambda: Evidence(Verdict.CORROBORATED, EvidenceClass.FLOAT, "ok"),
+        open_points=("O-1",),
+    )
+    res = run_property(prop, database=False)
+    assert any("RECONSTRUCTED" in n and "O-1" in n for n in res.notes)
+    assert res.to_json()["reconstructed"] is True
+
+
+def test_same_seed_same_results() -> None:
+    def noisy(x: float) -> Evidence:
+        return Evidence(Verdict.CORROBORATED, EvidenceClass.FLOAT, f"x={x!r}", margin=abs(x - 0.5), numbers={"x": x})
+
+    prop = _prop(noisy, strategy=st.fixed_dictionaries({"x": st.floats(0, 1)}))
+    one = run_property(prop, profile="quick", seed=123, database=False)
+    two = run_property(prop, profile="quick", seed=123, database=False)
+    other = run_property(prop, profile="quick", seed=124, database=False)
+    assert one.stats.best_target == two.stats.best_target
+    assert one.evidence.numbers == two.evidence.numbers
+    assert one.stats.examples == two.stats.examples
+    assert other.evidence.numbers != one.evidence.numbers  # the seed does drive the draws
+
+
+def test_run_suite_keeps_order_and_reports_each() -> None:
+    props = [_prop(_threshold_check(2000, EvidenceClass.FLOAT), pid=f"T-{i}") for i in range(3)]
+    seen: list[str] = []
+    results = run_suite(props, profile="quick", seed=1, on_result=lambda r: seen.append(r.prop.id), database=False)
+    assert [r.prop.id for r in results] == ["T-0", "T-1", "T-2"]
+    assert sorted(seen) == ["T-0", "T-1", "T-2"]
