@@ -185,3 +185,14 @@ def loss_record() -> RunRecord:
             }
         },
     )
+
+
+# A fixed environment: documents built with it are byte-identical across machines and fast (no JAX import).
+ENV = {
+    "python": "3.11.0",
+    "implementation": "CPython",
+    "platform": "test",
+    "machine": "x86_64",
+    "packages": dict.fromkeys(("numpy", "sympy", "mpmath", "python-flint", "hypothesis", "jax", "jaxlib"), "0"),
+    "jax": None,
+}

@@ -14,7 +14,7 @@ from checker.errors import UserInputError
 from checker.report import writer
 from checker.report.document import build_document, load_document, schema_errors, strip_volatile
 
-ENV = {"python": "3", "implementation": "CPython", "platform": "x", "machine": "x", "packages": {}, "jax": None}
+ENV = samples.ENV
 
 
 def _doc():

@@ -1,0 +1,133 @@
+"""The independent certificate checker: passes on genuine certificates, fails on every tampering."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+import report_samples as samples
+from flint import arb
+
+from checker.backends.ball import ball_function, ball_precision
+from checker.certify.krawczyk import krawczyk_1d, krawczyk_certificate
+from checker.cli.main import main
+from checker.parse import Z
+from checker.report.document import build_document
+from checker.verify import CertificateError, verify_certificate, verify_document
+
+ENV = samples.ENV
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return build_document(samples.record(), env=ENV)
+
+
+def _status(doc):
+    return {f.claim: f.status for f in verify_document(doc)}
+
+
+def _cert(doc, claim_index, cert_index):
+    return doc["claims"][claim_index]["evidence"]["certificates"][cert_index]
+
+
+def test_genuine_certificates_verify(doc):
+    assert _status(doc) == {
+        "T-PROVED": "verified",
+        "T-CERT": "verified",
+        "T-CORR": "skipped",
+        "T-UND": "skipped",
+        "T-REF": "skipped",
+    }
+
+
+@pytest.mark.parametrize("prec", [53, 128, 256])
+def test_the_projects_own_krawczyk_certificates_verify(prec):
+    """Certificates from checker.certify (tight refined boxes) re-check with the verifier's own Y."""
+    with ball_precision(prec):
+        f, df = ball_function(samples.F, Z), ball_function(samples.DF, Z)
+        res = krawczyk_1d(f, df, arb("1.38").union(arb("1.39")))
+    cert = krawczyk_certificate(samples.F, samples.DF, Z, res, "unique zero", sign_df="positive")
+    verify_certificate(cert)
+
+
+TAMPERINGS = {
+    "symbolic expression edited": (0, 0, lambda c: c.__setitem__("expr", c["expr"] + " + 1/10**30")),
+    "symbolic wrong power": (0, 0, lambda c: c.__setitem__("expr", c["expr"].replace("**2", "**3", 1))),
+    "sign claim flipped": (1, 0, lambda c: c.__setitem__("sign", "negative")),
+    "sign box moved across a zero": (1, 0, lambda c: c.__setitem__("expr", "z - 1/7")),
+    "enclosure bound changed": (1, 1, lambda c: c["value"].__setitem__("hi", "2.71828")),
+    "enclosure point moved": (1, 1, lambda c: c["at"].__setitem__("hi", "1.0001")),
+    "krawczyk box moved off the zero": (1, 2, lambda c: c.__setitem__("box", {"lo": "1.40", "hi": "1.41"})),
+    "krawczyk box too wide": (1, 2, lambda c: c.__setitem__("box", {"lo": "-5", "hi": "8"})),
+    "krawczyk derivative sign flipped": (1, 2, lambda c: c.__setitem__("sign_df", "negative")),
+    "krawczyk wrong constant": (1, 2, lambda c: c.__setitem__("f", c["f"].replace("4/5", "3/5"))),
+    "krawczyk lo > hi": (1, 2, lambda c: c.__setitem__("box", {"lo": "1.39", "hi": "1.38"})),
+    "bound not a number": (1, 1, lambda c: c["value"].__setitem__("lo", "nan")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TAMPERINGS))
+def test_tampered_certificate_fails(doc, name):
+    claim_index, cert_index, mutate = TAMPERINGS[name]
+    bad = copy.deepcopy(doc)
+    mutate(_cert(bad, claim_index, cert_index))
+    findings = {f.claim: f for f in verify_document(bad)}
+    cid = bad["claims"][claim_index]["id"]
+    assert findings[cid].status == "failed", findings[cid]
+    assert f"certificate {cert_index + 1}" in findings[cid].message
+
+
+def test_removed_certificate_fails(doc):
+    bad = copy.deepcopy(doc)
+    bad["claims"][0]["evidence"]["certificates"] = []
+    f = verify_document(bad)[0]
+    assert f.status == "failed" and "no certificate" in f.message
+
+
+def test_verdict_stronger_than_evidence_fails(doc):
+    bad = copy.deepcopy(doc)
+    bad["claims"][2]["verdict"] = "CERTIFIED"  # float evidence promoted by hand
+    bad["claims"][2]["evidence"]["certificates"] = copy.deepcopy(doc["claims"][1]["evidence"]["certificates"])
+    f = verify_document(bad)[2]
+    assert f.status == "failed" and "float evidence" in f.message
+
+
+def test_injected_code_is_rejected_without_running(doc, tmp_path):
+    target = tmp_path / "pwned"
+    bad = copy.deepcopy(doc)
+    _cert(bad, 0, 0)["expr"] = f"__import__('os').system('touch {target}')"
+    _cert(bad, 1, 0)["expr"] = f"open('{target}', 'w')"
+    findings = verify_document(bad)
+    assert findings[0].status == "failed" and "rejected" in findings[0].message
+    assert findings[1].status == "failed" and "rejected" in findings[1].message
+    assert not target.exists()
+
+
+def test_unknown_kind_fails():
+    with pytest.raises(CertificateError, match="unknown certificate kind"):
+        verify_certificate({"kind": "trust-me", "claim": "x"})
+
+
+def test_cli_exit_codes(doc, tmp_path, capsys):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(doc))
+    assert main(["verify", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "OK   T-CERT" in out and "2 rigorous claim(s) verified, 0 failed" in out
+
+    bad = copy.deepcopy(doc)
+    _cert(bad, 1, 1)["value"]["hi"] = "2.7"
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(bad))
+    assert main(["verify", str(tampered)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL T-CERT" in out and "not inside" in out
+
+    assert main(["verify", str(tmp_path / "missing.json")]) == 2
+    garbage = tmp_path / "garbage.json"
+    garbage.write_text("[1, 2")
+    assert main(["verify", str(garbage)]) == 2
+    assert main(["verify", "--json", str(good)]) == 0
+    assert json.loads(capsys.readouterr().out)["ok"] is True
