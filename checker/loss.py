@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
@@ -32,11 +33,23 @@ def parse_parameter(name: str, value: Any) -> sp.Rational:
     """An exact rational for a parameter value given as a decimal string, int, float or Fraction."""
     if not name.isidentifier() or name.startswith("_") or name in {"z", "pi", "E"}:
         raise UserInputError(f"invalid parameter name {name!r}")
+    if isinstance(value, bool):
+        raise UserInputError(f"parameter {name}={value} is not a number")
+    if isinstance(value, int | Fraction | sp.Rational):  # already exact: str() would give '4/5', not a float
+        return sp.Rational(value.numerator, value.denominator) if isinstance(value, Fraction) else sp.Rational(value)
     text = str(value).strip()
+    num, slash, den = text.partition("/")
+    if slash:  # an exact fraction as the user may type it: p=1/3
+        try:
+            if int(den) == 0:
+                raise ZeroDivisionError
+            return sp.Rational(int(num), int(den))
+        except (ValueError, ZeroDivisionError):
+            raise UserInputError(f"parameter {name}={text!r} is not a number (write e.g. 0.8 or 4/5)") from None
     try:
         number = float(text)
     except ValueError:
-        raise UserInputError(f"parameter {name}={text!r} is not a number") from None
+        raise UserInputError(f"parameter {name}={text!r} is not a number (write e.g. 0.8 or 4/5)") from None
     if not math.isfinite(number):
         raise UserInputError(f"parameter {name}={text} is not finite; give a real number")
     try:

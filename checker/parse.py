@@ -22,6 +22,7 @@ MAX_SOURCE_CHARS = 2_000
 MAX_NODES = 400
 MAX_ABS_EXPONENT = 64  # z**64 is already extreme for a loss; z**10**10 is an attack
 MAX_INT_DIGITS = 40
+MAX_POWER_BITS = 20_000  # an exact number**number larger than this is an attack ((2**64)**64)**64..., not a loss
 
 
 def _sigmoid(x: sp.Expr) -> sp.Expr:
@@ -100,6 +101,11 @@ def parse_expression(text: str, params: Mapping[str, sp.Expr] | None = None) -> 
         raise UserInputError(f"parameter(s) {', '.join(sorted(unused))} given but not used in the expression")
     if not isinstance(expr, sp.Expr):
         raise UserInputError("the loss must be a real-valued expression in z")
+    # e.g. z*0**-1 is zoo*z, z + log(-1) is z + I*pi: no backend can evaluate these as a real loss.
+    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+        raise UserInputError(f"the loss {text.strip()!r} is infinite or undefined (a division by zero or log(0))")
+    if expr.has(sp.I):
+        raise UserInputError(f"the loss {text.strip()!r} is not real-valued (e.g. sqrt or log of a negative number)")
     if Z not in expr.free_symbols:
         raise UserInputError(f"the loss {text.strip()!r} is constant: it must depend on z")
     return expr
@@ -213,6 +219,12 @@ def _safe_power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
             raise UserInputError("complex exponents are not allowed")
         if abs(float(exponent)) > MAX_ABS_EXPONENT:
             raise UserInputError(f"exponent {exponent} too large (|exponent| <= {MAX_ABS_EXPONENT}); rescale the loss")
+        # sympy evaluates rational**rational exactly at once: nested powers of a number grow its size
+        # geometrically, (((2**64)**64)**64)**64 already has 2**24 bits, so bound the size up front.
+        if base.is_Rational and exponent.is_Rational and base != 0:
+            bits = (int(base.p).bit_length() + int(base.q).bit_length()) * abs(float(exponent))
+            if bits > MAX_POWER_BITS:
+                raise UserInputError(f"number too large: a power of {str(base)[:20]}... exceeds {MAX_POWER_BITS} bits")
     elif Z in exponent.free_symbols and base.is_number and not (base.is_positive):
         raise UserInputError("a power with z in the exponent needs a positive base, e.g. 2**z or exp(z)")
     return sp.Pow(base, exponent)
