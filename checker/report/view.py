@@ -1,0 +1,135 @@
+"""What a rendering shows, independent of Markdown or HTML: labelled rows built from the JSON alone.
+
+Both renderers walk the same rows, so the two formats cannot drift apart in content.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from checker.report.summary import VERDICT_ORDER
+
+Row = tuple[str, str]
+
+
+def is_enclosure(v: Any) -> bool:
+    return isinstance(v, dict) and set(v) == {"lo", "hi"}
+
+
+def fmt(v: Any) -> str:
+    """A number, enclosure or small structure as short text (enclosures keep every stored digit)."""
+    if is_enclosure(v):
+        try:
+            width = f"  (width {float(v['hi']) - float(v['lo']):.3g})"
+        except ValueError:
+            width = ""
+        return f"[{v['lo']}, {v['hi']}]{width}"
+    if isinstance(v, float):
+        return f"{v:.10g}"
+    if v is None:
+        return "-"
+    if isinstance(v, dict | list):
+        return json.dumps(v, sort_keys=True)
+    return str(v)
+
+
+def title(doc: dict[str, Any]) -> str:
+    what = "loss validation" if doc["kind"] == "loss" else "property run"
+    return f"eos-checker report: {what}, profile {doc['profile']}, seed {doc['seed']}"
+
+
+def counts_row(doc: dict[str, Any]) -> list[tuple[str, int]]:
+    return [(v, doc["summary"]["counts"][v]) for v in VERDICT_ORDER]
+
+
+def run_rows(doc: dict[str, Any]) -> list[Row]:
+    env = doc["environment"]
+    pk = ", ".join(f"{k} {v}" for k, v in sorted(env.get("packages", {}).items()) if v)
+    jax = env.get("jax")
+    jax_txt = (
+        "not available" if jax is None else f"x64={jax['x64']}, backend {jax['backend']}, {', '.join(jax['devices'])}"
+    )
+    return [
+        ("command", " ".join(doc["command"])),
+        ("profile / seed", f"{doc['profile']} / {doc['seed']}"),
+        ("started (UTC)", doc["started"]),
+        ("wall time", f"{doc['seconds']:.1f} s"),
+        ("property code sha256", doc["code_hash"] or "-"),
+        ("tool", f"{doc['tool']['name']} {doc['tool']['version']}, schema {doc['schema_version']}"),
+        ("python / platform", f"{env.get('python')} ({env.get('implementation')}) on {env.get('platform')}"),
+        ("packages", pk or "-"),
+        ("jax", jax_txt),
+    ]
+
+
+def provenance(claim: dict[str, Any]) -> str:
+    text = " + ".join(claim["provenance"])
+    if claim["reconstructed"]:
+        pts = ", ".join(claim["open_points"]) or "none listed"
+        text += f" (statement RECONSTRUCTED; open points: {pts})"
+    return text
+
+
+def source(claim: dict[str, Any]) -> str:
+    s = claim["source"]
+    arxiv = f" (arXiv {s['arxiv']})" if s["arxiv"] else ""
+    return f"{s['paper']}{arxiv}, {s['ref']}"
+
+
+def claim_rows(claim: dict[str, Any]) -> list[Row]:
+    e, h = claim["evidence"], claim["hypothesis"]
+    rows = [
+        ("statement", claim["statement"]),
+        ("hypotheses", claim["hypotheses"] or "-"),
+        ("source", source(claim)),
+        ("provenance", provenance(claim)),
+        ("verdict", f"{claim['verdict']} ({e['class']} evidence)"),
+        ("evidence", e["summary"]),
+        ("working precision", e["precision"] or "-"),
+        ("margin", fmt(e["margin"])),
+        (
+            "Hypothesis",
+            f"{h['examples']} examples, {h['invalid']} invalid, worst target score {fmt(h['best_target'])}, "
+            f"seed {h['seed']}",
+        ),
+    ]
+    if h.get("replay"):
+        rows.append(("replay", h["replay"]))
+    if e["counterexample"] is not None:
+        rows.append(("counterexample", fmt(e["counterexample"])))
+    rows.append(("time", f"{claim['seconds']:.2f} s"))
+    rows.extend(("note", n) for n in claim["notes"])
+    return rows
+
+
+def number_rows(claim: dict[str, Any]) -> list[Row]:
+    return [(k, fmt(v)) for k, v in claim["evidence"]["numbers"].items()]
+
+
+def certificate_rows(cert: dict[str, Any]) -> list[Row]:
+    """Every field of a certificate, as stored (the reader sees exactly what `eoscheck verify` checks)."""
+    return [(k, fmt(v)) for k, v in cert.items() if k not in {"kind", "claim"}]
+
+
+def table_of(records: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """A list of flat dicts (e.g. a loss's minimisers) as header + rows, keys in first-seen order."""
+    header: list[str] = []
+    for r in records:
+        header.extend(k for k in r if k not in header)
+    return header, [[fmt(r.get(k)) for k in header] for r in records]
+
+
+def split_loss(extra_loss: dict[str, Any]) -> tuple[list[Row], dict[str, list[dict]], dict[str, Any]]:
+    """A loss-validation result, generically: scalar fields, tables (lists of dicts), plot series."""
+    scalars: list[Row] = []
+    tables: dict[str, list[dict]] = {}
+    series: dict[str, Any] = {}
+    for k, v in extra_loss.items():
+        if k == "series" and isinstance(v, dict):
+            series.update({n: s for n, s in v.items() if isinstance(s, dict) and "kind" in s})
+        elif isinstance(v, list) and v and all(isinstance(r, dict) for r in v):
+            tables[k] = v
+        else:
+            scalars.append((k, fmt(v)))
+    return scalars, tables, series
