@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 FIGSIZE = (6.4, 3.8)
-DPI = 90
+DPI = 80
 
 
 def _num(v: Any) -> float:
