@@ -22,6 +22,7 @@ from checker.backends.ball import MAX_BALL_PREC, ball_precision, to_arb
 from checker.errors import NonSmoothPointError, UserInputError
 from checker.loss import Loss
 from checker.models import product
+from checker.simulate import validate
 from checker.simulate.product_mp import Trajectory
 
 
@@ -40,6 +41,8 @@ def simulate_product_ball(
     """GD from (x0, y0) in arb at ``prec`` bits. Decimal strings and Fractions are enclosed exactly."""
     if not 16 <= prec <= MAX_BALL_PREC:
         raise UserInputError(f"precision of {prec} bits is impossible here (use 16..{MAX_BALL_PREC})")
+    validate.check_eta(eta)
+    validate.check_steps(steps)
     l1, l2 = loss.ball(1), loss.ball(2)
     out = Trajectory()
     with ball_precision(prec):
@@ -67,6 +70,11 @@ def simulate_product_ball(
                 out.status = "precision-lost"
                 break
         out.steps = t
+        if record_every and out.t[-1:] != [t]:  # always record where the run stopped (the ball that failed)
+            out.t.append(t)
+            out.x.append(x)
+            out.y.append(y)
+            out.radius.append(radius)
         if out.status in {"budget", "converged"}:
             z, s = x * y, x * x + y * y
             out.final_sharpness = product.sharpness(z, s, l1(z), l2(z), arb.sqrt)

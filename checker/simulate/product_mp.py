@@ -11,14 +11,17 @@ from typing import Any
 import mpmath
 
 from checker.backends.mp import mp_precision
-from checker.errors import UserInputError
 from checker.loss import Loss
 from checker.models import product
+from checker.simulate import validate
 
 
 @dataclass
 class Trajectory:
-    """Recorded states (t, x, y) plus the final status. Values are mpmath numbers or arb balls."""
+    """Recorded states (t, x, y) plus the final status. Values are mpmath numbers or arb balls.
+
+    States are recorded every ``record_every`` steps *and* at the step where the run stopped, so the last
+    record is always the final state (for a ball run that lost precision: the ball that was too wide)."""
 
     t: list[int] = field(default_factory=list)
     x: list[Any] = field(default_factory=list)
@@ -42,8 +45,9 @@ def simulate_product_mp(
     diverge_bound: float = 1e6,
 ) -> Trajectory:
     """GD from (x0, y0) in mpmath with ``dps`` decimal digits. Inputs may be strings for exactness."""
-    if dps < 5 or dps > 100_000:
-        raise UserInputError(f"precision of {dps} digits is impossible here (use 5..100000)")
+    validate.check_dps(dps)
+    validate.check_eta(eta)
+    validate.check_steps(steps)
     l1, l2 = loss.mp(1), loss.mp(2)
     out = Trajectory()
     with mp_precision(dps):
@@ -67,6 +71,10 @@ def simulate_product_mp(
                 break
             x, y = product.gd_step(x, y, g1, h)
         out.steps = t
+        if record_every and out.t[-1:] != [t]:  # always record where the run stopped
+            out.t.append(t)
+            out.x.append(x)
+            out.y.append(y)
         if out.status != "diverged":
             z, s = x * y, x * x + y * y
             out.final_sharpness = product.sharpness(z, s, l1(z), l2(z), mpmath.sqrt)

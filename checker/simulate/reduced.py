@@ -13,12 +13,16 @@ import mpmath
 from checker.backends.mp import mp_precision
 from checker.loss import Loss
 from checker.models import product
+from checker.simulate import validate
 
 
 def simulate_reduced_mp(
     loss: Loss, z0: Any, s0: Any, eta: Any, *, steps: int, dps: int = 50
 ) -> tuple[list[Any], list[Any]]:
     """Iterate the (z, s) map; returns the lists of z_t and s_t, t = 0..steps."""
+    validate.check_dps(dps)
+    validate.check_eta(eta)
+    validate.check_steps(steps)
     l1 = loss.mp(1)
     with mp_precision(dps):
         z, s, h = mpmath.mpf(z0), mpmath.mpf(s0), mpmath.mpf(eta)
