@@ -156,7 +156,7 @@ def check_ball_sign(cert: dict[str, Any]) -> None:
         box, _, _ = box_of(cert["at"])
         value = f(box)
         ok = value > 0 if cert["sign"] == "positive" else value < 0
-        return "" if ok else f"expr over {_show(cert['at'])} is {value.str(10)}, not certainly {cert['sign']}"
+        return "" if ok else f"expr over {_show(cert['at'])} is {_ball(value)}, not certainly {cert['sign']}"
 
     _with_retries(cert["prec"], attempt)
 
@@ -169,7 +169,7 @@ def check_ball_enclosure(cert: dict[str, Any]) -> None:
         box, _, _ = box_of(cert["at"])
         value = f(box)
         ok = inside(value, lo, hi, strict=False)
-        return "" if ok else f"expr over {_show(cert['at'])} is {value.str(10)}, not inside {_show(cert['value'])}"
+        return "" if ok else f"expr over {_show(cert['at'])} is {_ball(value)}, not inside {_show(cert['value'])}"
 
     _with_retries(cert["prec"], attempt)
 
@@ -188,12 +188,12 @@ def check_krawczyk(cert: dict[str, Any]) -> None:
         y = arb(arb(1 / arb(dm.mid())).mid())  # an exact point: any nonzero Y keeps the test valid
         image = m - y * f(m) + (1 - y * df(box)) * (box - m)
         if not inside(image, lo, hi, strict=True):
-            return f"K(X) = {image.str(10)} is not inside the interior of X = {_show(cert['box'])}"
+            return f"K(X) = {_ball(image)} is not inside the interior of X = {_show(cert['box'])}"
         sign = cert.get("sign_df")
         if sign is not None:
             d = df(box)
             if not (d > 0 if sign == "positive" else d < 0):
-                return f"f'(X) = {d.str(10)} is not certainly {sign}"
+                return f"f'(X) = {_ball(d)} is not certainly {sign}"
         return ""
 
     _with_retries(cert["prec"], attempt)
@@ -205,6 +205,10 @@ CHECKS = {
     "ball-enclosure": check_ball_enclosure,
     "krawczyk": check_krawczyk,
 }
+
+
+def _ball(x: arb) -> str:
+    return x.str(25, radius=True, more=True)
 
 
 def _show(enc: dict[str, str]) -> str:
