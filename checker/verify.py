@@ -208,7 +208,7 @@ CHECKS = {
 
 
 def _ball(x: arb) -> str:
-    return x.str(25, radius=True, more=True)
+    return x.str(40, radius=True, more=True)
 
 
 def _show(enc: dict[str, str]) -> str:

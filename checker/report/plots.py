@@ -91,7 +91,7 @@ def _bifurcation(ax: Any, s: dict[str, Any]) -> None:
     cert = np.array(s["certified"], dtype=bool)[: len(sigma)]
     pred = s.get("predicted") or {}
     if pred.get("sigma"):
-        ax.plot(_arr(pred["sigma"]), _arr(pred["u"]), "-", color="gray", label="normal-form prediction")
+        ax.plot(_arr(pred["sigma"]), _arr(pred["u"]), "-x", color="gray", label="normal-form prediction")
     if stable.any():
         ax.plot(sigma[stable], u[stable], "o", color="tab:blue", label="stable orbit")
     if (~stable).any():
