@@ -239,12 +239,14 @@ def verify_claim(claim: dict[str, Any]) -> Finding:
         return Finding(cid, "failed", f"{verdict} rests on {evidence['class']} evidence (needs symbolic or ball)")
     if not certs:
         return Finding(cid, "failed", f"{verdict} but no certificate is stored")
+    failures = []
     for i, cert in enumerate(certs, 1):
         try:
             verify_certificate(cert)
         except CertificateError as exc:
-            what = f"certificate {i} ({cert.get('kind')}: {cert.get('claim', '')!r})"
-            return Finding(cid, "failed", f"{what}: {exc}")
+            failures.append(f"certificate {i} ({cert.get('kind')}: {cert.get('claim', '')!r}): {exc}")
+    if failures:
+        return Finding(cid, "failed", f"{len(failures)} of {len(certs)} certificate(s) failed; " + "; ".join(failures))
     kinds = ", ".join(c["kind"] for c in certs)
     return Finding(cid, "verified", f"{verdict}: {len(certs)} certificate(s) re-checked ({kinds})")
 

@@ -130,3 +130,12 @@ def test_load_document_rejects_garbage(tmp_path):
         load_document(bad)
     with pytest.raises(UserInputError, match="cannot read"):
         load_document(Path(tmp_path / "missing.json"))
+
+
+def test_published_schema_is_a_valid_draft_2020_12_schema():
+    from jsonschema import Draft202012Validator
+
+    from checker.report.document import schema
+
+    Draft202012Validator.check_schema(schema())
+    assert schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
