@@ -68,6 +68,14 @@ def _sign(x: arb) -> arb:
 
 
 def _pow_int(x: arb, n: int) -> arb:
+    """x**n for an integer n. python-flint 0.9 returns nan for a ball containing 0 (``arb(0, 1e-19)**2``),
+    which would make every derivative with a square undecidable exactly at a minimiser: enclose directly."""
+    if n > 0 and x.contains(0) and x.is_finite():
+        top = x.abs_upper()
+        if top == 0:
+            return arb(0)
+        up = top**n
+        return arb(0).union(up) if n % 2 == 0 else (-up).union(up)
     return x**n
 
 

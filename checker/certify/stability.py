@@ -1,0 +1,189 @@
+"""Certified product-stability of a minimiser: the sign of alpha_l(z*) = 3 l'''^2 - l'' l'''' (GAN-A-D4.1).
+
+alpha is evaluated in arb on the certified minimiser box (checker.certify.minimizers). When the ball
+straddles 0 we first ask sympy whether alpha(z*) is *exactly* 0 (an identity in z, or an exact algebraic
+minimiser substituted), because no precision ever separates an exact zero from 0; only then do we raise the
+precision (re-refining z* by Krawczyk at each level) until the sign is decided or MAX_PREC is reached.
+
+Verdicts: ``product-stable`` (alpha > 0, CERTIFIED), ``not-product-stable`` (alpha < 0, CERTIFIED),
+``degenerate`` (alpha = 0 exactly, PROVED with sympy: the O(eta^2) terms of P, GAN-A-FLIP, decide), or
+``undecided`` (the ball still contains 0 at MAX_PREC; its width is reported).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+from flint import arb
+
+from checker import certificate
+from checker.backends.ball import ball_function, ball_precision
+from checker.certify.krawczyk import krawczyk_1d
+from checker.certify.minimizers import CriticalPoint
+from checker.loss import Loss
+from checker.parse import Z
+from checker.verdict import Enclosure
+
+MAX_PREC = 4096
+SYMPY_TIMEOUT_S = 5.0
+
+
+@dataclass
+class Stability:
+    verdict: str  # product-stable | not-product-stable | degenerate | undecided
+    evidence: str  # PROVED | CERTIFIED | UNDECIDED
+    box: arb  # z* enclosure at the final precision
+    alpha: arb
+    a: arb  # l''(z*)
+    b: arb  # l'''(z*)
+    c: arb  # l''''(z*)
+    prec: int
+    reason: str
+    exact_zero: str = ""  # how alpha = 0 was decided, when degenerate
+    certificates: list[dict[str, Any]] = field(default_factory=list)
+
+
+def alpha_expr(loss: Loss) -> sp.Expr:
+    """alpha_l(z) = 3 l'''(z)^2 - l''(z) l''''(z), GAN-A-D4.1."""
+    return loss.product_stability_expr()
+
+
+def _run_with_timeout(fn: Any, timeout: float) -> Any:
+    """Run a sympy call in a daemon thread; None if it does not finish (sympy cannot be interrupted)."""
+    box: list[Any] = []
+
+    def target() -> None:
+        try:
+            box.append(fn())
+        except Exception:
+            box.append(None)
+
+    t = threading.Thread(target=target, daemon=True)
+    t.start()
+    t.join(timeout)
+    return box[0] if box else None
+
+
+def exact_alpha_zero(loss: Loss, zbox: arb) -> str:
+    """Decide alpha(z*) == 0 exactly with sympy; returns how (non-empty) or "" if not shown.
+
+    (1) alpha_l is identically 0 (e.g. the square loss); (2) l' is a polynomial with rational
+    coefficients: the exact algebraic root in ``zbox`` is substituted and alpha reduced modulo its minimal
+    polynomial; (3) otherwise sympy's solveset on l' = 0 (under a time limit), each exact solution inside the
+    box substituted and simplified.
+    """
+    alpha = alpha_expr(loss)
+    if _run_with_timeout(lambda: sp.simplify(alpha) == 0, SYMPY_TIMEOUT_S):
+        return "alpha_l(z) simplifies to 0 identically"
+    l1 = loss.derivative(1)
+    lo, hi = float(zbox.lower()), float(zbox.upper())
+
+    def polynomial() -> str:
+        if not (l1.is_polynomial(Z) and alpha.is_polynomial(Z)):
+            return ""
+        p1 = sp.Poly(l1, Z)
+        if not all(c.is_Rational for c in p1.all_coeffs()):
+            return ""
+        for factor, _ in sp.factor_list(p1)[1]:
+            for r in sp.Poly(factor, Z).real_roots():
+                if lo - 1e-9 <= float(r.evalf(30)) <= hi + 1e-9 and _in_box(r, zbox):
+                    if sp.rem(sp.Poly(alpha, Z), sp.Poly(factor, Z)).is_zero:
+                        return f"z* = {r} is a root of {factor.as_expr()}, which divides alpha_l exactly"
+                    return ""
+        return ""
+
+    found = _run_with_timeout(polynomial, SYMPY_TIMEOUT_S)
+    if found:
+        return found
+
+    def solve() -> str:
+        sols = sp.solveset(l1, Z, sp.Interval(sp.Rational(lo) - 1, sp.Rational(hi) + 1))
+        if not isinstance(sols, sp.FiniteSet):
+            return ""
+        for r in sols:
+            if _in_box(r, zbox) and sp.simplify(alpha.subs(Z, r)) == 0:
+                return f"z* = {r} solves l'(z) = 0 and alpha_l({r}) simplifies to 0"
+        return ""
+
+    return _run_with_timeout(solve, SYMPY_TIMEOUT_S) or ""
+
+
+def _in_box(r: sp.Expr, zbox: arb) -> bool:
+    from checker.backends.ball import to_arb
+
+    try:
+        with ball_precision(256):
+            return to_arb(sp.nsimplify(r) if r.is_Rational else r).overlaps(zbox)
+    except (TypeError, ValueError, ArithmeticError):
+        return False
+
+
+def product_stability(loss: Loss, point: CriticalPoint, *, max_prec: int = MAX_PREC) -> Stability:
+    """Decide the sign of alpha_l at the certified minimiser ``point`` (see the module docstring)."""
+    alpha_fn = ball_function(alpha_expr(loss), Z)
+    prec = max(point.krawczyk.prec, 64)
+    box = point.box
+    tried_exact = False
+    while True:
+        with ball_precision(prec):
+            refined = krawczyk_1d(loss.ball(1), loss.ball(2), box)
+            if refined.unique:
+                box = refined.box
+            alpha = alpha_fn(box)
+            a, b, c = (loss.ball(k)(box) for k in (2, 3, 4))
+        if alpha > 0 or alpha < 0:
+            sign = "positive" if alpha > 0 else "negative"
+            verdict = "product-stable" if alpha > 0 else "not-product-stable"
+            cert = certificate.ball_sign(
+                alpha_expr(loss), Z, Enclosure.from_arb(box), sign, prec, f"alpha_l(z*) is {sign} (GAN-A-D4.1)"
+            )
+            return Stability(
+                verdict,
+                "CERTIFIED",
+                box,
+                alpha,
+                a,
+                b,
+                c,
+                prec,
+                f"alpha ball {sign} at {prec} bits",
+                certificates=[cert],
+            )
+        if not tried_exact:
+            tried_exact = True
+            how = exact_alpha_zero(loss, box)
+            if how:
+                cert = certificate.symbolic_zero(
+                    sp.simplify(alpha_expr(loss)) if "identically" in how else sp.Integer(0),
+                    f"alpha_l(z*) = 0: {how}",
+                )
+                return Stability(
+                    "degenerate",
+                    "PROVED",
+                    box,
+                    arb(0),
+                    a,
+                    b,
+                    c,
+                    prec,
+                    "alpha_l(z*) = 0 exactly; the O(eta^2) terms of P (GAN-A-FLIP) decide",
+                    exact_zero=how,
+                    certificates=[cert],
+                )
+        if prec >= max_prec:
+            width = float(alpha.rad()) * 2
+            return Stability(
+                "undecided",
+                "UNDECIDED",
+                box,
+                alpha,
+                a,
+                b,
+                c,
+                prec,
+                f"alpha ball straddles 0 at {prec} bits (width {width:.3g}); sympy could not show alpha(z*) = 0",
+            )
+        prec *= 2
