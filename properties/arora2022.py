@@ -1,0 +1,344 @@
+"""Arora, Li, Panigrahi (ICML 2022), "Understanding GD on EoS in Deep Learning", arXiv 2205.09745.
+
+Properties ALP-P1, ALP-P2-ID, ALP-P2-RATE, ALP-QUAD of THEOREMS.md section 5, checked on the constructed
+test problem of THEOREMS 6.4 (checker/models/arora.py; not from the paper) and on NGD for a quadratic.
+
+Each property is built by a factory whose arguments are the claimed constants (the identity's constant,
+the flow constant, the order in eta). The defaults are the DERIVED values of THEOREMS.md; passing a wrong
+one (the slide's constant 1, O-6) gives a mutant that the runner must REFUTE, which is how the tests show
+that every check can fail.
+
+Asymptotic claims are decided on a range of eta (eta0, eta0/2, eta0/4, ...), never at one point: an error
+"O(eta)" is a fitted log-log slope (plot data in Evidence.series) or a bound K*eta checked at every eta.
+A float counterexample is re-run with mpmath at 30 digits by the same generic code (``recheck``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import mpmath
+from hypothesis import reject
+from hypothesis import strategies as st
+
+from checker import series
+from checker.models import arora as model
+from checker.property import Property, Source
+from checker.verdict import Evidence, EvidenceClass, Verdict
+
+ARXIV = "2205.09745"
+RECHECK_DPS = 30
+
+
+def _source(ref: str) -> Source:
+    return Source("arora2022", ARXIV, ref)
+
+
+def _slope(xs: list[float], ys: list[float]) -> tuple[float, float]:
+    """Least-squares slope and intercept of log y against log x."""
+    lx = [math.log(x) for x in xs]
+    ly = [math.log(max(y, 1e-300)) for y in ys]
+    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
+    sxx = sum((a - mx) ** 2 for a in lx)
+    slope = sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sxx
+    return slope, my - slope * mx
+
+
+def _num(x: float, high: bool) -> Any:
+    return mpmath.mpf(x) if high else float(x)
+
+
+def _start(d1: float, d2: float, d3: float, high: bool) -> model.Vec:
+    u = model.START
+    return (_num(u[0] + d1, high), _num(u[1] + d2, high), _num(u[2] + d3, high))
+
+
+def _high_precision(evaluate: Callable[..., Evidence]) -> Callable[..., Evidence]:
+    """The recheck: the same evaluation in mpmath at RECHECK_DPS digits."""
+
+    def recheck(**params: Any) -> Evidence:
+        with mpmath.workdps(RECHECK_DPS):
+            return evaluate(high=True, **params)
+
+    return recheck
+
+
+def _verdict(ok: bool, high: bool) -> tuple[Verdict, EvidenceClass, str]:
+    cls = EvidenceClass.MPMATH if high else EvidenceClass.FLOAT
+    prec = f"mpmath {RECHECK_DPS} digits" if high else "float64"
+    return (Verdict.CORROBORATED if ok else Verdict.REFUTED), cls, prec
+
+
+_PERTURB = st.floats(-0.25, 0.25, allow_nan=False)
+
+
+# ---- ALP-P1 ------------------------------------------------------------------------------------------------
+def make_p1(expected_order: float = 1.0, tolerance: float = 0.3, c_eta: float = 5.0) -> Property:
+    """ALP-P1: GD on sqrt L decreases L monotonically until sqrt L <= c_eta * eta, within Theta(1/eta) steps.
+
+    Checked: L_{t+1} < L_t before the hitting time T(eta), and the log-log slope of T against eta over
+    eta0 .. eta0/8 equals -expected_order within ``tolerance``.
+    """
+
+    def evaluate(eta0: float, u1: float, u2: float, u3: float, high: bool = False) -> Evidence:
+        etas = [eta0 / 2**k for k in range(4)]
+        hits: list[float] = []
+        for eta in etas:
+            u = (_num(u1, high), _num(u2, high), _num(u3, high))
+            prev, t = model.loss(u), 0
+            limit = int(60 / eta)
+            while prev**0.5 > c_eta * eta:
+                u = model.sqrt_gd_step(u, eta)
+                cur = model.loss(u)
+                t += 1
+                if not cur < prev or t > limit:
+                    verdict, cls, prec = _verdict(False, high)
+                    why = "L increased" if not cur < prev else f"sqrt L above {c_eta}*eta after {limit} steps"
+                    return Evidence(
+                        verdict, cls, f"Phase 1 broken at eta={eta:.4g}, step {t}: {why}",
+                        numbers={"eta": eta, "step": t}, margin=-1.0, precision=prec,
+                        counterexample={"eta0": eta0, "u1": u1, "u2": u2, "u3": u3},
+                    )  # fmt: skip
+                prev = cur
+            hits.append(float(max(t, 1)))
+        slope, icpt = _slope(etas, hits)
+        margin = tolerance - abs(slope + expected_order)
+        verdict, cls, prec = _verdict(margin >= 0, high)
+        return Evidence(
+            verdict,
+            cls,
+            f"hitting times {hits} for eta {[round(e, 5) for e in etas]}: fitted order {slope:.3f} "
+            f"(claimed {-expected_order:g} +/- {tolerance:g}); L decreased monotonically before each",
+            numbers={"fitted_slope": slope, "hitting_times": hits, "etas": etas},
+            series={"hitting_time": series.fit(
+                "ALP-P1 steps to sqrt L <= C eta", etas, hits, slope=slope, intercept=icpt,
+                expected_slope=-expected_order, x_label="eta", y_label="steps")},
+            margin=margin, precision=prec,
+            counterexample=None if margin >= 0 else {"eta0": eta0, "u1": u1, "u2": u2, "u3": u3},
+        )  # fmt: skip
+
+    return Property(
+        id="ALP-P1",
+        title="Phase 1: loss down to O(eta) in Theta(1/eta) steps",
+        source=_source("Sec. 4, Phase 1 (GD on sqrt L)"),
+        statement="GD on sqrt(L) with small eta decreases L monotonically until sqrt L = O(eta), which takes "
+        "Theta(1/eta) steps",
+        provenance=["SOURCED"],
+        hypotheses="test problem of THEOREMS 6.4 (not from the paper); starts with sqrt L_0 >= 0.4; "
+        "O(eta) read as sqrt L <= 5 eta; eta in eta0/8 .. eta0, eta0 in [0.02, 0.04]",
+        strategy=st.fixed_dictionaries(
+            {
+                "eta0": st.floats(0.02, 0.04),
+                "u1": st.floats(2.0, 3.0),
+                "u2": st.floats(0.9, 1.6),
+                "u3": st.floats(0.0, 0.5),
+            }
+        ),
+        check=evaluate,
+        recheck=_high_precision(evaluate),
+        max_examples={"quick": 4},
+    )
+
+
+# ---- ALP-P2-ID ---------------------------------------------------------------------------------------------
+def make_p2_id(constant: float = 0.5, ngd_constant: float = 1.0, min_order: float = 0.6) -> Property:
+    """ALP-P2-ID: sqrt L_t + sqrt L_{t+1} = constant * eta * lambda_1(Hess L(x_t)) + O(eta^2) (GD on sqrt L);
+    for NGD the derived form is = ngd_constant * eta * sqrt(lambda_1/2) + O(eta^2).
+
+    Checked: the 95th percentile over a 400-step window after 4/eta steps of the relative deviation
+    |ratio - constant| is fitted against eta (eta0, eta0/2, eta0/4); the claim O(eta) needs slope >= min_order.
+    A wrong constant leaves an O(1) deviation (slope ~ 0).
+    """
+
+    def evaluate(eta0: float, rule: str, d1: float, d2: float, d3: float, high: bool = False) -> Evidence:
+        etas = [eta0, eta0 / 2, eta0 / 4]
+        devs: list[float] = []
+        ratios: list[float] = []
+        for eta in etas:
+            start = round(4 / eta)
+            traj = model.trajectory(_start(d1, d2, d3, high), eta, start + 401, rule)
+            roots = [model.loss(u) ** 0.5 for u in traj[start:]]
+            dev = []
+            for k in range(400):
+                lam = model.lambda_1(traj[start + k])
+                scale = eta * lam * constant if rule == "sqrt" else eta * ngd_constant * (lam / 2) ** 0.5
+                ratio = (roots[k] + roots[k + 1]) / scale
+                dev.append(abs(float(ratio) - 1.0))
+            dev.sort()
+            devs.append(dev[int(0.95 * len(dev))])
+            ratios.append(1.0 + dev[len(dev) // 2])
+        slope, icpt = _slope(etas, devs)
+        margin = slope - min_order
+        verdict, cls, prec = _verdict(margin >= 0, high)
+        claimed = f"{constant:g} eta lambda_1" if rule == "sqrt" else f"{ngd_constant:g} eta sqrt(lambda_1/2)"
+        return Evidence(
+            verdict,
+            cls,
+            f"{rule}: sum/({claimed}) deviates by {[f'{d:.2e}' for d in devs]} (95th pct) at eta "
+            f"{[round(e, 5) for e in etas]}: fitted order {slope:.2f} (O(eta) needs >= {min_order})",
+            numbers={"fitted_slope": slope, "deviation_q95": devs, "etas": etas, "median_abs_ratio": ratios},
+            series={"deviation": series.fit(
+                "ALP-P2-ID relative deviation from the identity", etas, devs, slope=slope, intercept=icpt,
+                expected_slope=1.0, x_label="eta", y_label="|ratio - 1| (95th pct)")},
+            margin=margin, precision=prec,
+            counterexample=None if margin >= 0 else {"eta0": eta0, "rule": rule, "d1": d1, "d2": d2, "d3": d3},
+        )  # fmt: skip
+
+    return Property(
+        id="ALP-P2-ID",
+        title="Phase 2 identity: sqrt L_t + sqrt L_{t+1} = (eta/2) lambda_1 + O(eta^2)",
+        source=_source("Sec. 4, Phase 2 (slide form)"),
+        statement="GD on sqrt L: sqrt L(x_t) + sqrt L(x_{t+1}) = (eta/2) lambda_1(Hess L(x_t)) + O(eta^2) "
+        "(the slide's eta lambda_1 is off by 2, O-6); NGD: = eta sqrt(lambda_1/2) + O(eta^2)",
+        provenance=["SOURCED", "DERIVED"],
+        hypotheses="test problem of THEOREMS 6.4, start perturbed by <= 0.25 per coordinate; window of 400 steps "
+        "after 4/eta; eta in eta0/4 .. eta0, eta0 in [0.01, 0.02]",
+        strategy=st.fixed_dictionaries(
+            {
+                "eta0": st.floats(0.01, 0.02),
+                "rule": st.sampled_from(["sqrt", "ngd"]),
+                "d1": _PERTURB,
+                "d2": _PERTURB,
+                "d3": _PERTURB,
+            }
+        ),
+        check=evaluate,
+        recheck=_high_precision(evaluate),
+        open_points=("O-6",),
+        max_examples={"quick": 3},
+    )
+
+
+# ---- ALP-P2-RATE -------------------------------------------------------------------------------------------
+def make_p2_rate(sqrt_constant: float = 1 / 8, ngd_constant: float = 1 / 4, k_eta: float = 3.0) -> Property:
+    """ALP-P2-RATE: with tau = eta^2 t, Phi(x_t) follows the limiting flow on Gamma up to O(eta).
+
+    Checked at tau = 1 from step 5/eta for eta in eta0, eta0/2, eta0/4: the error in the coordinate t of
+    Phi, relative to the distance the flow travels, is <= k_eta * eta at every eta; the fitted order is
+    reported (the error is not monotone in eta, it depends on how the 2-cycle splits |x_v|).
+    """
+
+    def evaluate(eta0: float, rule: str, d1: float, d2: float, d3: float, high: bool = False) -> Evidence:
+        etas = [eta0, eta0 / 2, eta0 / 4]
+        const = sqrt_constant if rule == "sqrt" else ngd_constant
+        rel: list[float] = []
+        margins: list[float] = []
+        detail = []
+        for eta in etas:
+            start, n = round(5 / eta), round(1.0 / eta**2)
+            step = model.STEPS[rule]
+            u = _start(d1, d2, d3, high)
+            for _ in range(start):
+                u = step(u, eta)
+            t0 = model.phi_t(u)
+            for _ in range(n):
+                u = step(u, eta)
+            t_gd = model.phi_t(u)
+            t_flow = model.flow_t(t0, n * eta**2, rule, const)
+            err = float(abs(t_gd - t_flow) / max(abs(t_flow - t0), 1e-3))
+            rel.append(err)
+            margins.append((k_eta * eta - err) / (k_eta * eta))
+            detail.append((float(t0), float(t_gd), float(t_flow)))
+        slope, icpt = _slope(etas, rel)
+        margin = min(margins)
+        verdict, cls, prec = _verdict(margin >= 0, high)
+        return Evidence(
+            verdict,
+            cls,
+            f"{rule}, flow constant {const:g}: relative error of Phi(x_t) vs the flow at tau=1 "
+            f"{[f'{r:.2e}' for r in rel]} at eta {[round(e, 5) for e in etas]} (bound {k_eta:g} eta); "
+            f"fitted order {slope:.2f}",
+            numbers={"relative_error": rel, "etas": etas, "fitted_slope": slope, "t0_tgd_tflow": detail},
+            series={"flow_error": series.fit(
+                "ALP-P2-RATE Phi(x_t) vs limiting flow", etas, rel, slope=slope, intercept=icpt,
+                expected_slope=1.0, x_label="eta", y_label="relative error in t")},
+            margin=margin, precision=prec,
+            counterexample=None if margin >= 0 else {"eta0": eta0, "rule": rule, "d1": d1, "d2": d2, "d3": d3},
+        )  # fmt: skip
+
+    return Property(
+        id="ALP-P2-RATE",
+        title="Phase 2: Phi(x_t) follows the limiting flow (constants 1/8, 1/4)",
+        source=_source("Sec. 4 (limiting flow on the manifold)"),
+        statement="With tau = eta^2 t, Phi(x_t) = X(tau) + O(eta), where dX/dtau = -(1/8) dPhi grad lambda_1 "
+        "(GD on sqrt L) or -(1/4) dPhi grad log lambda_1 (normalized GD)",
+        provenance=["SOURCED", "DERIVED"],
+        hypotheses="test problem of THEOREMS 6.4 (Phi in closed form from the conserved u1^2 - |u2,u3|^2); "
+        "start perturbed by <= 0.25; tau = 1 from step 5/eta; eta0 in [0.02, 0.04]",
+        strategy=st.fixed_dictionaries(
+            {
+                "eta0": st.floats(0.02, 0.04),
+                "rule": st.sampled_from(["sqrt", "ngd"]),
+                "d1": _PERTURB,
+                "d2": _PERTURB,
+                "d3": _PERTURB,
+            }
+        ),
+        check=evaluate,
+        recheck=_high_precision(evaluate),
+        open_points=("O-6",),
+        max_examples={"quick": 2, "ci": 10},
+    )
+
+
+# ---- ALP-QUAD ----------------------------------------------------------------------------------------------
+def make_quad(constant: float = 1.0, steps: int = 400, tol: float = 1e-9) -> Property:
+    """ALP-QUAD: NGD on x^T A x/2, A = diag(l1, l2), l2 < l1, aligns with v_1 and ends in a 2-cycle with
+    norm(A x_t) + norm(A x_{t+1}) = constant * eta * l1 (derived constant 1).
+
+    Checked after ``steps`` steps on the last 20 pairs, relative to eta*l1, within ``tol``.
+    """
+
+    def evaluate(x1: float, x2: float, ratio: float, l1: float, eta: float, high: bool = False) -> Evidence:
+        l2 = ratio * l1
+        try:
+            traj = model.ngd_quadratic((_num(x1, high), _num(x2, high)), (_num(l1, high), _num(l2, high)), eta, steps)
+        except model.LandedOnMinimiser:
+            reject()  # NGD is undefined at the minimiser: outside the statement's class, not a counterexample
+        norms = [((l1 * x) ** 2 + (l2 * y) ** 2) ** 0.5 for x, y in traj[-21:]]
+        target = constant * eta * l1
+        dev = max(float(abs(norms[k] + norms[k + 1] - target)) for k in range(20)) / (eta * l1)
+        off = float(abs(l2 * traj[-1][1])) / (eta * l1)
+        worst = max(dev, off)
+        margin = (tol - worst) / tol
+        verdict, cls, prec = _verdict(worst <= tol, high)
+        return Evidence(
+            verdict,
+            cls,
+            f"last 20 pairs: |norm(Ax_t) + norm(Ax_t+1) - {constant:g} eta l1|/(eta l1) <= {dev:.2e}; "
+            f"|<v2, Ax>|/(eta l1) = {off:.2e} (tolerance {tol:g})",
+            numbers={"deviation": dev, "v2_component": off, "pair": [float(norms[-2]), float(norms[-1])]},
+            margin=margin, precision=prec,
+            counterexample=None if worst <= tol else {"x1": x1, "x2": x2, "ratio": ratio, "l1": l1, "eta": eta},
+        )  # fmt: skip
+
+    def nonzero(x: float) -> bool:
+        return abs(x) >= 0.05
+
+    return Property(
+        id="ALP-QUAD",
+        title="NGD on a quadratic: 2-cycle with norm(Ax_t) + norm(Ax_t+1) = eta lambda_1",
+        source=_source("Fig. 2 (code: Edge_of_Stability notebook)"),
+        statement="NGD x' = x - eta A x/|A x| on x^T A x/2 aligns with v_1 and converges to a 2-cycle with "
+        "norm(A x_t) + norm(A x_{t+1}) = eta lambda_1",
+        provenance=["SOURCED", "DERIVED"],
+        hypotheses="A = diag(l1, l2), l2/l1 in [0.05, 0.45], l1 in [0.5, 3], eta in [0.1, 2], "
+        f"|x1| >= 0.05; {steps} steps",
+        strategy=st.fixed_dictionaries(
+            {
+                "x1": st.floats(-5.0, 5.0).filter(nonzero),
+                "x2": st.floats(-5.0, 5.0),
+                "ratio": st.floats(0.05, 0.45),
+                "l1": st.floats(0.5, 3.0),
+                "eta": st.floats(0.1, 2.0),
+            }
+        ),
+        check=evaluate,
+        recheck=_high_precision(evaluate),
+        max_examples={"quick": 10, "ci": 40},
+    )
+
+
+PROPERTIES: list[Property] = [make_p1(), make_p2_id(), make_p2_rate(), make_quad()]
