@@ -109,6 +109,7 @@ def test_invalid_document_is_never_written(tmp_path):
     with pytest.raises(ValueError, match="schema"):
         writer.write_document(doc, tmp_path / "r.json")
     assert not (tmp_path / "r.json").exists()
+    assert json.loads((tmp_path / "r.invalid.json").read_text())["claims"][0]["verdict"] == "MAYBE"  # kept aside
 
 
 def test_check_writable_rejects_unusable_paths(tmp_path):

@@ -80,6 +80,8 @@ def _summary(doc: dict[str, Any]) -> str:
     )
     out = [f"<h2>Compliance summary</h2><p>{escape(one_line(s))}</p>", status]
     out.append(f'<table class="summary"><tr>{head}</tr><tr>{cells}</tr></table>')
+    legend = "".join(f"<li>{_badge(v)} {escape(m)}</li>" for v, m in view.VERDICT_MEANING.items())
+    out.append(f"<details><summary>What the verdicts mean</summary><ul>{legend}</ul></details>")
     out.append(f"<p>{s['certificates']} certificate(s) stored; re-check them with <code>eoscheck verify</code>.</p>")
     if s["reconstructed"]:
         items = "".join(
@@ -97,10 +99,12 @@ def _claims_table(doc: dict[str, Any]) -> str:
     rows = "".join(
         f'<tr><td><a href="#{_anchor(c["id"])}">{escape(c["id"])}</a></td><td>{escape(c["title"])}</td>'
         f"<td>{_badge(c['verdict'])}</td><td>{escape(c['evidence']['class'])}</td>"
-        f"<td>{escape(' + '.join(c['provenance']))}</td><td>{escape(view.fmt(c['evidence']['margin']))}</td></tr>"
+        f"<td>{escape(' + '.join(c['provenance']))}</td><td>{len(c['evidence']['certificates'])}</td>"
+        f"<td>{escape(view.fmt(c['evidence']['margin']))}</td></tr>"
         for c in doc["claims"]
     )
-    head = "<tr><th>claim</th><th>title</th><th>verdict</th><th>evidence</th><th>provenance</th><th>margin</th></tr>"
+    cols = ("claim", "title", "verdict", "evidence", "provenance", "certificates", "margin")
+    head = "<tr>" + "".join(f"<th>{c}</th>" for c in cols) + "</tr>"
     return f"<h2>Claims</h2><table>{head}{rows}</table>"
 
 

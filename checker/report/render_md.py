@@ -53,12 +53,19 @@ class _Plots:
         return [f"![{label}]({self.link_dir}/{fname})", ""]
 
 
+def _claim_row(c: dict[str, Any]) -> list[str]:
+    e = c["evidence"]
+    return [c["id"], c["title"], c["verdict"], e["class"], " + ".join(c["provenance"]), str(len(e["certificates"]))]
+
+
 def render_md(doc: dict[str, Any], *, plots: bool = True, link_dir: str = "plots") -> tuple[str, dict[str, bytes]]:
     s = doc["summary"]
     figs = _Plots(plots, link_dir)
     out = [f"# {view.title(doc)}", "", "## Compliance summary", "", one_line(s), ""]
     out += _table([v for v, _ in view.counts_row(doc)], [[str(n) for _, n in view.counts_row(doc)]])
     out.append("No claim refuted." if s["passed"] else f"**Refuted: {', '.join(s['refuted'])}**")
+    out.append("")
+    out += [f"- **{v}**: {m}" for v, m in view.VERDICT_MEANING.items()]
     out.append("")
     out.append(f"{s['certificates']} certificate(s) stored; re-check them with `eoscheck verify`.")
     out.append("")
@@ -79,11 +86,8 @@ def render_md(doc: dict[str, Any], *, plots: bool = True, link_dir: str = "plots
             out += figs.embed("loss", name, spec)
     out += ["## Claims", ""]
     out += _table(
-        ["claim", "title", "verdict", "evidence", "provenance"],
-        [
-            [c["id"], c["title"], c["verdict"], c["evidence"]["class"], " + ".join(c["provenance"])]
-            for c in doc["claims"]
-        ],
+        ["claim", "title", "verdict", "evidence", "provenance", "certificates"],
+        [_claim_row(c) for c in doc["claims"]],
     )
     for c in doc["claims"]:
         out += [f"### {c['verdict']}: {c['id']}: {c['title']}", ""]

@@ -12,6 +12,15 @@ from checker.report.summary import VERDICT_ORDER
 
 Row = tuple[str, str]
 
+# What each verdict means (DESIGN.md): printed under every summary so a reader knows how much is known.
+VERDICT_MEANING = {
+    "PROVED": "holds for all parameters in the stated class (sympy identity or interval branch-and-bound)",
+    "CERTIFIED": "holds for this instance, rigorously (python-flint ball arithmetic, Krawczyk inclusion)",
+    "CORROBORATED": "no counterexample in the examples tried (floats or mpmath; not a proof)",
+    "UNDECIDED": "the evidence cannot decide (see the claim for what would)",
+    "REFUTED": "a counterexample, re-checked at higher precision",
+}
+
 
 def is_enclosure(v: Any) -> bool:
     return isinstance(v, dict) and set(v) == {"lo", "hi"}

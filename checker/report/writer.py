@@ -79,8 +79,14 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def write_document(doc: dict[str, Any], path: Path) -> Path:
     errors = schema_errors(doc)
-    if errors:  # a bug in the producer, not the user's fault: fail loudly rather than publish it
-        raise ValueError("report does not match reports/schema/report-v1.schema.json: " + "; ".join(errors[:5]))
+    if errors:
+        # A bug in a producer, not the user's fault: never publish it under the normal name, but keep the
+        # results of what may have been a long run beside it for debugging, then fail loudly.
+        keep = path.with_name(path.stem + ".invalid.json")
+        atomic_write_text(keep, json.dumps(doc, indent=2, default=str) + "\n")
+        raise ValueError(
+            f"report does not match reports/schema/report-v1.schema.json (kept as {keep}): " + "; ".join(errors[:5])
+        )
     atomic_write_text(path, dumps(doc))
     return path
 
