@@ -21,13 +21,17 @@ Evaluations start at the stored precision and retry at higher precision (more bi
 result less rigorous, and a checker with a different evaluation order may need a few more).
 
 What is NOT checked: that a certificate's mathematical statement implies the claim's prose; read each
-certificate's ``claim`` text for that. Non-rigorous claims (CORROBORATED, UNDECIDED, REFUTED) carry no
-certificate to check.
+certificate's ``claim`` text for that. Non-rigorous claims (CORROBORATED, UNDECIDED, REFUTED) need no
+certificate, but any supporting certificates they carry are re-checked too.
 """
 
 from __future__ import annotations
 
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -44,6 +48,7 @@ RIGOROUS_VERDICTS = {"PROVED", "CERTIFIED"}
 RIGOROUS_CLASSES = {"symbolic", "ball"}
 ASSUMPTIONS = {"real", "positive", "nonnegative", "negative", "nonzero", "integer"}
 MAX_PREC = 4096  # bits: retries stop here
+TIME_LIMIT_S = 120.0  # per certificate
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,5})?$")
 
 
@@ -54,7 +59,7 @@ class CertificateError(Exception):
 @dataclass(frozen=True)
 class Finding:
     claim: str
-    status: str  # "verified" | "failed" | "skipped"
+    status: str  # "verified" | "supported" (non-rigorous claim, its certificates hold) | "failed" | "skipped"
     message: str
 
 
@@ -218,37 +223,84 @@ def _show(enc: dict[str, str]) -> str:
 # --------------------------------------------------------------------------------------------- reports
 
 
-def verify_certificate(cert: dict[str, Any]) -> None:
-    """Raise :class:`CertificateError` unless ``cert`` re-checks."""
+class _Timeout(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Bound one certificate's check (a tampered expression could make sympy simplify for hours).
+
+    Uses SIGALRM, so it only applies in the main thread of a POSIX process (the CLI); elsewhere no limit.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def _raise(signum: int, frame: Any) -> None:
+        raise _Timeout
+
+    old = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def verify_certificate(cert: dict[str, Any], time_limit: float = TIME_LIMIT_S) -> None:
+    """Raise :class:`CertificateError` unless ``cert`` re-checks (within ``time_limit`` seconds)."""
     check = CHECKS.get(cert.get("kind"))
     if check is None:
         raise CertificateError(f"unknown certificate kind {cert.get('kind')!r}")
     try:
-        check(cert)
+        with _time_limit(time_limit):
+            check(cert)
     except KeyError as exc:
         raise CertificateError(f"{cert['kind']} certificate lacks field {exc}") from None
+    except _Timeout:
+        raise CertificateError(f"not re-checked within {time_limit:g} s") from None
 
 
-def verify_claim(claim: dict[str, Any]) -> Finding:
-    cid, verdict = claim["id"], claim["verdict"]
-    evidence = claim["evidence"]
-    certs = evidence["certificates"]
-    if verdict not in RIGOROUS_VERDICTS:
-        return Finding(cid, "skipped", f"{verdict}: not a rigorous verdict, no certificate to check")
-    if evidence["class"] not in RIGOROUS_CLASSES:
-        return Finding(cid, "failed", f"{verdict} rests on {evidence['class']} evidence (needs symbolic or ball)")
-    if not certs:
-        return Finding(cid, "failed", f"{verdict} but no certificate is stored")
+def _check_all(certs: list[dict[str, Any]]) -> list[str]:
     failures = []
     for i, cert in enumerate(certs, 1):
         try:
             verify_certificate(cert)
         except CertificateError as exc:
             failures.append(f"certificate {i} ({cert.get('kind')}: {cert.get('claim', '')!r}): {exc}")
+    return failures
+
+
+def verify_claim(claim: dict[str, Any]) -> Finding:
+    """A rigorous verdict needs rigorous evidence and certificates that all re-check.
+
+    Non-rigorous claims may carry supporting certificates (e.g. an identity PROVED inside a CORROBORATED
+    claim): those are re-checked too, since a false certificate is wrong whatever the verdict.
+    """
+    cid, verdict = claim["id"], claim["verdict"]
+    evidence = claim["evidence"]
+    certs = evidence["certificates"]
+    kinds = ", ".join(c.get("kind", "?") for c in certs)
+    if verdict in RIGOROUS_VERDICTS:
+        if evidence["class"] not in RIGOROUS_CLASSES:
+            return Finding(cid, "failed", f"{verdict} rests on {evidence['class']} evidence (needs symbolic or ball)")
+        if not certs:
+            return Finding(cid, "failed", f"{verdict} but no certificate is stored")
+    elif not certs:
+        return Finding(cid, "skipped", f"{verdict}: not a rigorous verdict, no certificate to check")
+    failures = _check_all(certs)
     if failures:
         return Finding(cid, "failed", f"{len(failures)} of {len(certs)} certificate(s) failed; " + "; ".join(failures))
-    kinds = ", ".join(c["kind"] for c in certs)
-    return Finding(cid, "verified", f"{verdict}: {len(certs)} certificate(s) re-checked ({kinds})")
+    if verdict in RIGOROUS_VERDICTS:
+        return Finding(cid, "verified", f"{verdict}: {len(certs)} certificate(s) re-checked ({kinds})")
+    return Finding(
+        cid,
+        "supported",
+        f"{verdict}: {len(certs)} supporting certificate(s) re-checked ({kinds}); the verdict "
+        f"itself rests on {evidence['class']} evidence",
+    )
 
 
 def verify_document(doc: dict[str, Any]) -> list[Finding]:

@@ -115,7 +115,9 @@ def test_cli_exit_codes(doc, tmp_path, capsys):
     good.write_text(json.dumps(doc))
     assert main(["verify", str(good)]) == 0
     out = capsys.readouterr().out
-    assert "OK   T-CERT" in out and "2 rigorous claim(s) verified, 0 failed" in out
+    assert (
+        "OK   T-CERT" in out and "2 rigorous claim(s) verified, 0 failed, 0 supporting, 3 without certificates" in out
+    )
 
     bad = copy.deepcopy(doc)
     _cert(bad, 1, 1)["value"]["hi"] = "2.7"
@@ -131,3 +133,24 @@ def test_cli_exit_codes(doc, tmp_path, capsys):
     assert main(["verify", str(garbage)]) == 2
     assert main(["verify", "--json", str(good)]) == 0
     assert json.loads(capsys.readouterr().out)["ok"] is True
+
+
+def test_supporting_certificates_of_non_rigorous_claims_are_checked(doc):
+    good = copy.deepcopy(doc)
+    good["claims"][2]["evidence"]["certificates"] = copy.deepcopy(doc["claims"][0]["evidence"]["certificates"])
+    assert verify_document(good)[2].status == "supported"
+    _cert(good, 2, 0)["expr"] = "z**2 - z"  # a false identity inside a CORROBORATED claim
+    f = verify_document(good)[2]
+    assert f.status == "failed" and "does not simplify to 0" in f.message
+
+
+def test_a_certificate_that_takes_too_long_fails(monkeypatch):
+    import time
+
+    from checker import verify
+
+    monkeypatch.setitem(verify.CHECKS, "symbolic-zero", lambda cert: time.sleep(5))
+    t0 = time.perf_counter()
+    with pytest.raises(CertificateError, match="not re-checked within"):
+        verify_certificate({"kind": "symbolic-zero", "claim": "slow", "expr": "0", "symbols": {}}, time_limit=0.2)
+    assert time.perf_counter() - t0 < 3

@@ -34,12 +34,18 @@ def command(report: Path, as_json: bool) -> int:
     if as_json:
         print_json({"report": str(report), "ok": not failed, "findings": [f.__dict__ for f in findings]})
     else:
-        marks = {"verified": ("OK  ", "green"), "failed": ("FAIL", "red"), "skipped": ("--  ", None)}
+        marks = {
+            "verified": ("OK  ", "green"),
+            "supported": ("ok  ", "cyan"),
+            "failed": ("FAIL", "red"),
+            "skipped": ("--  ", None),
+        }
         for f in findings:
             mark, colour = marks[f.status]
             click.echo(f"{click.style(mark, fg=colour)} {f.claim}: {f.message}")
         click.echo(
             f"{len(verified)} rigorous claim(s) verified, {len(failed)} failed, "
-            f"{len(findings) - len(verified) - len(failed)} not rigorous (nothing to verify)"
+            f"{sum(f.status == 'supported' for f in findings)} supporting, "
+            f"{sum(f.status == 'skipped' for f in findings)} without certificates"
         )
     return EXIT_REFUTED if failed else EXIT_OK
