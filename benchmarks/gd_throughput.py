@@ -1,0 +1,157 @@
+"""Batched GD on l(xy): trajectory-steps per second, JAX float64/float32 against numpy and plain Python.
+
+All four run the same GD iteration from the same starts in the same process, so every ratio is measured in
+one run. The numpy and Python loops are *bare* (no freezing or event checks), which favours them; the JAX
+figure is the real kernel with its full semantics (``simulate_product_batch``: divergence/convergence
+events, frozen trajectories, summaries). A "bare JAX" row (a jitted ``fori_loop`` of plain steps, no checks)
+shows what the semantics cost.
+
+Flops per step (a multiply-add counts 2): z = xy (1), eta*l'(z) (1), x - e y and y - e x (4), plus l'(z):
+3 for the quartic (z(z^2 - 1)), so 9; for the logistic-type loss l'(z) = e^z/(e^z + 1) - 4/5 it is 3
+arithmetic + 1 exp (counted as 1 flop, although it costs ~20), so 9 nominal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from benchmarks.common import Timing, measure
+from checker.backends import jax_backend  # noqa: F401  (float64 on)
+from checker.loss import Loss
+from checker.parse import Z
+
+LOSSES = {
+    "quartic (z^2-1)^2/4 (polynomial)": ("(z**2-1)**2/4", 9),
+    "log(1+e^z) - 0.8 z (transcendental)": ("log(1+exp(z)) - 0.8*z", 9),
+}
+SIZES = (10**2, 10**3, 10**4, 10**5, 10**6)
+
+
+@dataclass
+class Row:
+    loss: str
+    n: int
+    impl: str
+    steps: int
+    rate: float  # trajectory-steps per second
+    compile_s: float
+    flops_per_step: int
+
+    @property
+    def gflops(self) -> float:
+        return self.rate * self.flops_per_step / 1e9
+
+
+def starts(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(n)
+    return rng.uniform(0.5, 1.5, n), rng.uniform(0.5, 1.5, n), rng.uniform(0.05, 0.3, n)
+
+
+def _numpy_l1(loss: Loss) -> Any:
+    # Our own fixed benchmark expressions (never user input), so lambdify is fine here.
+    return sp.lambdify(Z, loss.derivative(1), "numpy")
+
+
+def _math_l1(loss: Loss) -> Any:
+    return sp.lambdify(Z, loss.derivative(1), "math")
+
+
+def numpy_loop(l1: Any, x: np.ndarray, y: np.ndarray, eta: np.ndarray, steps: int) -> None:
+    for _ in range(steps):
+        e = eta * l1(x * y)
+        x, y = x - e * y, y - e * x
+
+
+def python_loop(l1: Any, xs: list[float], ys: list[float], etas: list[float], steps: int) -> None:
+    for i in range(len(xs)):
+        x, y, eta = xs[i], ys[i], etas[i]
+        for _ in range(steps):
+            e = eta * l1(x * y)
+            x, y = x - e * y, y - e * x
+
+
+def bare_jax(loss: Loss) -> Any:
+    import jax
+
+    l1 = loss.jax(1)
+
+    @jax.jit
+    def run(x: Any, y: Any, eta: Any, steps: Any) -> Any:
+        def body(_: Any, c: Any) -> Any:
+            e = eta * l1(c[0] * c[1])
+            return c[0] - e * c[1], c[1] - e * c[0]
+
+        return jax.lax.fori_loop(0, steps, body, (x, y))
+
+    return run
+
+
+def _blocking(fn: Any, *args: Any) -> Any:
+    import jax
+
+    return jax.block_until_ready(fn(*args))
+
+
+def _clamp(v: float, lo: int, hi: int) -> int:
+    return int(min(max(v, lo), hi))
+
+
+def run(sizes: tuple[int, ...] = SIZES, budget: float = 1.0) -> list[Row]:
+    """``budget`` scales the work per measurement (1.0: the full bench, ~3 minutes on 2 cores)."""
+    from checker.simulate.product_jax import simulate_product_batch
+
+    rows: list[Row] = []
+    for label, (text, flops) in LOSSES.items():
+        loss = Loss.from_string(text)
+        np_l1, math_l1, bare = _numpy_l1(loss), _math_l1(loss), bare_jax(loss)
+        for n in sizes:
+            x0, y0, eta = starts(n)
+            jsteps = _clamp(budget * 3e7 / n, 64, 100_000)
+            for dtype in ("float64", "float32"):
+                cast = [v.astype(dtype) for v in (x0, y0, eta)]
+                t = measure(partial(simulate_product_batch, loss, *cast, steps=jsteps, dtype=dtype), repeats=3)
+                rows.append(_row(label, n, f"JAX {dtype}", jsteps, t, flops))
+            import jax
+
+            jx = [jax.numpy.asarray(v) for v in (x0, y0, eta)]
+            t = measure(partial(_blocking, bare, *jx, jsteps), repeats=3)
+            rows.append(_row(label, n, "bare JAX float64 (no checks)", jsteps, t, flops))
+            nsteps = _clamp(budget * 4e6 / n, 4, 5_000)
+            with np.errstate(all="ignore"):
+                t = measure(partial(numpy_loop, np_l1, x0, y0, eta, nsteps), repeats=3)
+            rows.append(_row(label, n, "numpy float64 (vectorised loop)", nsteps, t, flops))
+            if n <= 10**3:
+                psteps = _clamp(budget * 2e5 / n, 2, 2_000)
+                lists = [v.tolist() for v in (x0, y0, eta)]
+                t = measure(partial(python_loop, math_l1, *lists, psteps), repeats=3)
+                rows.append(_row(label, n, "plain Python loop", psteps, t, flops))
+    return rows
+
+
+def _row(label: str, n: int, impl: str, steps: int, t: Timing, flops: int) -> Row:
+    return Row(label, n, impl, steps, n * steps / t.median_s, t.compile_s, flops)
+
+
+def rate(rows: list[Row], loss: str, n: int, impl: str) -> float | None:
+    for r in rows:
+        if r.loss == loss and r.n == n and r.impl == impl:
+            return r.rate
+    return None
+
+
+def python_rate(rows: list[Row], loss: str) -> float | None:
+    """The plain-Python rate does not depend on the batch size (one trajectory at a time): use the largest."""
+    found = [r for r in rows if r.loss == loss and r.impl == "plain Python loop"]
+    return max(found, key=lambda r: r.n).rate if found else None
+
+
+def flops_note() -> str:
+    return (
+        "Flops per trajectory-step: 9 for both losses (z = xy: 1; eta l'(z): 1; the two updates: 4; l'(z): 3, "
+        "with exp counted as 1 flop for the transcendental loss)."
+    )

@@ -1,0 +1,117 @@
+"""The prose of RESULTS.md: targets against this run's figures, and why the limits are where they are.
+
+Kept apart from the measuring code so the numbers in the summary are always computed from the rows of the
+same run (never typed in), while the explanation can be read and reviewed as text.
+"""
+
+from __future__ import annotations
+
+from benchmarks import gd_throughput
+from benchmarks.arb_vs_mpmath import ArbRow
+from benchmarks.peak import Peak
+
+TRANS = next(k for k in gd_throughput.LOSSES if "transcendental" in k)
+
+
+def _verdict(value: float | None, target: float) -> str:
+    if value is None:
+        return "not measured"
+    return "met" if value >= target else "NOT met"
+
+
+def summary(rows: list[gd_throughput.Row], arb_rows: list[ArbRow], pk: Peak, poly: str) -> list[str]:
+    n = 10**5 if any(r.n == 10**5 for r in rows) else max(r.n for r in rows)
+    get = gd_throughput.rate
+    j64, j32 = get(rows, poly, n, "JAX float64"), get(rows, poly, n, "JAX float32")
+    npy, bare = (
+        get(rows, poly, n, "numpy float64 (vectorised loop)"),
+        get(rows, poly, n, "bare JAX float64 (no checks)"),
+    )
+    t64, tnp = get(rows, TRANS, n, "JAX float64"), get(rows, TRANS, n, "numpy float64 (vectorised loop)")
+    t32 = get(rows, TRANS, n, "JAX float32")
+    ratio = j64 / npy if j64 and npy else None
+    frac = j64 * 9 / 1e9 / pk.dgemm_gflops if j64 else None
+    frac_nom = j64 * 9 / 1e9 / pk.nominal_gflops if j64 and pk.nominal_gflops else None
+    arb128 = {r.impl.split(" (")[0]: r.steps_per_s for r in arb_rows if r.bits == 128}
+    mp128 = next((v for k, v in arb128.items() if k.startswith("mpmath")), None)
+    arb_ratio = arb128.get("arb mean-value") / mp128 if mp128 and arb128.get("arb mean-value") else None
+    naive_ratio = arb128.get("arb naive step") / mp128 if mp128 and arb128.get("arb naive step") else None
+    lines = [
+        "## Summary: targets against this run",
+        "",
+        "| target | this run | verdict |",
+        "|---|---|---|",
+        f"| JAX float64 >= 10x numpy, polynomial loss, batch {n:.0e} | {_fmt(ratio, 'x')} | {_verdict(ratio, 10)} |",
+        f"| JAX float64 >= 30% of the float64 peak, batch {n:.0e} | {_fmt(frac, '%')} of measured dgemm peak, "
+        f"{_fmt(frac_nom, '%')} of nominal | {_verdict(frac, 0.30)} |",
+        f"| arb >= 8x mpmath at 128 bits (product_ball's mean-value step) | {_fmt(arb_ratio, 'x')} "
+        f"(naive ball step: {_fmt(naive_ratio, 'x')}) | {_verdict(arb_ratio, 8)} |",
+        "| >= 1e11 trajectory-steps/s on an H100 | not measured: no GPU machine was lent to this task | not measured |",
+        "",
+        f"Other figures at batch {n:.0e}: JAX float32 / float64 = {_fmt(j32 / j64 if j32 and j64 else None, 'x')}; "
+        f"the full kernel runs at {_fmt(j64 / bare if j64 and bare else None, 'x')} the speed of a bare jitted "
+        f"loop with no event checks; the transcendental loss reaches {_fmt(t64 / tnp if t64 and tnp else None, 'x')} "
+        f"numpy in float64 and {_fmt(t32 / tnp if t32 and tnp else None, 'x')} in float32 "
+        f"({_fmt(t64 * 9 / 1e9 if t64 else None, '')} nominal GFLOP/s, exp counted as 1 flop).",
+        "",
+    ]
+    return lines
+
+
+def _fmt(v: float | None, unit: str) -> str:
+    if v is None:
+        return "-"
+    if unit == "%":
+        return f"{100 * v:.1f}%"
+    return f"{v:.2f}{unit}" if v < 10 else f"{v:.0f}{unit}"
+
+
+def analysis() -> list[str]:
+    return [
+        "## Where the limits are",
+        "",
+        "**Elementwise GD cannot reach 30% of a dgemm peak on a CPU, even in principle.** A GD step on l(xy)",
+        "is 9 flops per trajectory against ~6 further vector instructions that carry no flop but are needed",
+        "for the semantics (|xy| <= bound, the gradient test, the select that freezes or poisons a lane).",
+        "dgemm issues one FMA (2 flops per lane) in every slot of both FMA pipes; our chain has a dependency",
+        "of ~8 instructions per step (z = xy, the polynomial, eta*g, two FMAs), so each step's latency (~4",
+        "cycles per FP op) must be hidden by interleaving many independent trajectories. With ~15 vector",
+        "instructions per step, two pipes and 4 float64 lanes (AVX2), the best case is 4*2/15 = 0.53",
+        "trajectory-steps per cycle per core, i.e. 9*0.53 = 4.8 flops/cycle against dgemm's 16: **~30% of the",
+        "nominal peak is the instruction-count ceiling** of a perfectly vectorised fused kernel; a loss with",
+        "exp or log spends ~20 instructions per exp on top, so transcendental losses sit at a few percent.",
+        "Memory is not the limit once steps are fused: the kernel runs `check_every` (8) steps per load and",
+        "store of the 16-byte state (arithmetic intensity ~9*8/32 = 2.3 flops/byte; unfused it would be",
+        "9/32 = 0.28 flops/byte, memory bound at ~20 GB/s).",
+        "",
+        "**What we measured instead of the ceiling.** The table's 'bare JAX' column (a jitted `fori_loop`",
+        "of plain steps, no checks, separate x and y arrays) shows what XLA's CPU backend reaches on this",
+        "iteration; the full kernel adds the event semantics (divergence and convergence flagged and frozen,",
+        "stop steps, the period-2 amplitude) at the cost shown by the 'full kernel / bare' ratio above.",
+        "Trajectories that converge or diverge are re-run for one block on the careful path (compacted,",
+        "a few per block), so a batch where most trajectories stop early costs more per step than one that",
+        "keeps oscillating. numpy pays a full memory pass per operation (~10 passes per step), which is",
+        "why its rate collapses once the batch leaves the cache, and Python pays ~100 ns per operation.",
+        "",
+        "**float32 vs float64.** float32 doubles the lanes per vector; it is used only where the property",
+        "tolerates it (coarse sweeps re-checked in float64; see the module docstring of",
+        "`checker/simulate/product_jax.py`). EoS predictions compared to ~1e-4 relative need float64.",
+        "",
+        "**arb vs mpmath.** Both are called one operation at a time from Python. A single multiply costs",
+        "python-flint far less than mpmath (the per-multiply column), but the step time is set by the number",
+        "of Python-level operations: the mean-value (centred) ball step evaluates l' at the midpoint and l',",
+        "l'' over the box and applies the 2x2 interval Jacobian to the radius (~45 operations), against ~15",
+        "for mpmath's plain step. The naive ball step is cheaper but its radius grows without bound (the",
+        "'final radius (naive)' column), so it certifies nothing after a few dozen steps near the EoS.",
+        "product_ball evaluates a polynomial loss's l', l'' as `arb_poly` (one C call each; the generic",
+        "translator re-creates every rational constant on each call), which is what brings it ahead of",
+        "mpmath; transcendental losses still go through the translator.",
+        "",
+        "**GPU.** The same kernel runs on a GPU with `pip install .[gpu]` (jax[cuda12]): every chunk is",
+        "split across all visible devices with `jax.shard_map` over a 1-D `Mesh` of `jax.devices()`",
+        "(`checker/simulate/sharding.py`; tested on 2 forced host devices). No GPU machine was lent to this",
+        "task (the device tool reported `can_start_another: false`), so the H100 target (>= 1e11",
+        "trajectory-steps/s) is **not measured**; on a GPU machine, `python -m benchmarks.run_all` records",
+        "the device in the header and measures the same table there.",
+        "",
+    ]

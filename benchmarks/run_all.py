@@ -1,0 +1,180 @@
+"""Run every benchmark and write benchmarks/RESULTS.md: ``python -m benchmarks.run_all`` (or ``dev.py bench``).
+
+Every figure is a median of several runs with the warm-up (JAX compilation) excluded and reported apart,
+and every comparison is a ratio of two figures measured in this same run. ``--quick`` shrinks everything
+(for a smoke test of the script; its figures are not meant to be published). The whole default run takes
+a few minutes on 2 cores, most of it ``eoscheck run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+from benchmarks import arb_vs_mpmath, end_to_end, gd_throughput, peak
+from benchmarks.common import cpu_model, load_average, table, versions
+
+OUT = Path(__file__).resolve().parent / "RESULTS.md"
+POLY = next(k for k in gd_throughput.LOSSES if "polynomial" in k)
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.1f}x" if a and b else "-"
+
+
+def _throughput_section(rows: list[gd_throughput.Row], pk: peak.Peak, sizes: tuple[int, ...]) -> list[str]:
+    out = ["## 1. Batched GD on l(xy): trajectory-steps per second", ""]
+    out += [gd_throughput.__doc__.strip(), ""]
+    for loss in gd_throughput.LOSSES:
+        body = []
+        py = gd_throughput.python_rate(rows, loss)
+        for n in sizes:
+            r = {impl: gd_throughput.rate(rows, loss, n, impl) for impl in _IMPLS}
+            j64 = r["JAX float64"]
+            gflops = j64 * 9 / 1e9 if j64 else None
+            body.append(
+                [
+                    f"{n:.0e}",
+                    *(r[i] or "-" for i in _IMPLS),
+                    _ratio(j64, r["numpy float64 (vectorised loop)"]),
+                    _ratio(r["JAX float32"], r["numpy float64 (vectorised loop)"]),
+                    _ratio(j64, py),
+                    gflops or "-",
+                    f"{100 * gflops / pk.dgemm_gflops:.1f}%" if gflops else "-",
+                    f"{100 * gflops / pk.nominal_gflops:.1f}%" if gflops and pk.nominal_gflops else "-",
+                    _compile(rows, loss, n),
+                ]
+            )
+        out += [f"### {loss}", ""]
+        head = ["batch", "JAX f64", "JAX f32", "bare JAX f64", "numpy f64", "Python", "f64/numpy", "f32/numpy"]
+        head += ["f64/Python", "f64 GFLOP/s", "% dgemm", "% nominal", "compile s (f64, f32)"]
+        out += [table(head, body), ""]
+    out += [
+        "Python-loop rates are measured at batch <= 1e3 only (one trajectory at a time, so the rate does not",
+        "depend on the batch); the f64/Python column uses the largest batch measured. " + gd_throughput.flops_note(),
+        "",
+    ]
+    return out
+
+
+_IMPLS = (
+    "JAX float64",
+    "JAX float32",
+    "bare JAX float64 (no checks)",
+    "numpy float64 (vectorised loop)",
+    "plain Python loop",
+)
+
+
+def _compile(rows: list[gd_throughput.Row], loss: str, n: int) -> str:
+    c = [r.compile_s for r in rows if r.loss == loss and r.n == n and r.impl in _IMPLS[:2]]
+    return ", ".join(f"{v:.1f}" for v in c)
+
+
+def _arb_section(rows: list[arb_vs_mpmath.ArbRow], ops: dict[int, tuple[float, float]], steps: int) -> list[str]:
+    out = ["## 2. Arbitrary precision: arb (python-flint) vs mpmath, GD steps per second", ""]
+    out += [arb_vs_mpmath.__doc__.strip(), ""]
+    out += [f"Loss {arb_vs_mpmath.LOSS}, start (x0, y0, eta) = {arb_vs_mpmath.START}, {steps} steps.", ""]
+    body = []
+    for bits in arb_vs_mpmath.BITS:
+        mv, nv, mp = (r for r in rows if r.bits == bits)
+        ta, tm = ops[bits]
+        body.append(
+            [
+                bits,
+                mv.steps_per_s,
+                nv.steps_per_s,
+                mp.steps_per_s,
+                _ratio(mv.steps_per_s, mp.steps_per_s),
+                _ratio(nv.steps_per_s, mp.steps_per_s),
+                _ratio(tm, ta),
+                mv.final_radius if mv.final_radius is not None else "-",
+                nv.final_radius,
+            ]
+        )
+    head = ["bits", "arb mean-value steps/s", "arb naive steps/s", "mpmath steps/s", "mean-value/mpmath"]
+    head += ["naive/mpmath", "per-multiply mpmath/arb", "final radius (mean-value)", "final radius (naive)"]
+    return [*out, table(head, body), ""]
+
+
+def _e2e_section(rows: list[end_to_end.E2ERow]) -> list[str]:
+    out = ["## 3. End to end (fresh process each run)", "", end_to_end.__doc__.strip(), ""]
+    body = [
+        [
+            r.name,
+            f"`{r.command}`",
+            r.wall_s if r.wall_s is not None else "-",
+            r.max_rss_mib if r.max_rss_mib is not None else "-",
+            r.runs,
+            r.note or "ok",
+        ]
+        for r in rows
+    ]
+    return [*out, table(["what", "command", "wall s (median)", "peak RSS MiB", "runs", "note"], body), ""]
+
+
+def _header(pk: peak.Peak, load_start: str, load_end: str, elapsed: float, quick: bool) -> list[str]:
+    import jax
+
+    out = ["# Benchmark results", ""]
+    if quick:
+        out += ["**QUICK MODE: smoke-test sizes; do not quote these figures.**", ""]
+    out += [
+        f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; whole run {elapsed:.0f} s"
+        f" (`python -m benchmarks.run_all{' --quick' if quick else ''}`).",
+        f"- Machine: {cpu_model()}, {os.cpu_count()} logical CPUs; JAX devices: {jax.devices()}.",
+        f"- Load average (1/5/15 min) at start: {load_start}; at end: {load_end}. The machine is shared: a load",
+        "  above the core count means other processes took CPU time during the run, which lowers absolute",
+        "  figures (JAX's multi-threaded kernels more than single-threaded numpy); the same-run ratios are the",
+        "  robust figures.",
+        "- Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()) + ".",
+        f"- float64 peak: **{pk.dgemm_gflops:.1f} GFLOP/s measured** (numpy matmul, n = {pk.dgemm_n}, OpenBLAS"
+        f" dgemm, median of 5); nominal {pk.nominal_gflops or 0:.1f} GFLOP/s = {pk.nominal_note}.",
+        "",
+    ]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the script, not the machine")
+    parser.add_argument("--out", default=str(OUT), help="where to write the Markdown (default: %(default)s)")
+    parser.add_argument("--skip-e2e", action="store_true", help="leave out the end-to-end commands")
+    args = parser.parse_args(argv)
+    t0, load_start = time.perf_counter(), load_average()
+    sizes = (10**2, 10**4) if args.quick else gd_throughput.SIZES
+    steps = 200 if args.quick else 2000
+
+    def say(msg: str) -> None:
+        print(f"[{time.perf_counter() - t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+    say("float64 peak (dgemm)")
+    pk = peak.measure_peak(n=512 if args.quick else 2048)
+    say("batched GD throughput")
+    gd_rows = gd_throughput.run(sizes, budget=0.05 if args.quick else 1.0)
+    say("arb vs mpmath")
+    arb_rows, ops = arb_vs_mpmath.run(steps=steps, repeats=2 if args.quick else 3)
+    e2e_rows: list[end_to_end.E2ERow] = []
+    if not args.skip_e2e:
+        say("end to end")
+        e2e_rows = end_to_end.run(runs=1 if args.quick else 3)
+    from benchmarks import notes
+
+    lines = _header(pk, load_start, load_average(), time.perf_counter() - t0, args.quick)
+    lines += notes.summary(gd_rows, arb_rows, pk, POLY)
+    lines += _throughput_section(gd_rows, pk, sizes)
+    lines += _arb_section(arb_rows, ops, steps)
+    if e2e_rows:
+        lines += _e2e_section(e2e_rows)
+    lines += notes.analysis()
+    Path(args.out).write_text("\n".join(lines) + "\n")
+    say(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
