@@ -180,9 +180,17 @@ def loss_record() -> RunRecord:
         extra={
             "loss": {
                 "expression": "log(1+exp(z)) - p*z",
+                "settings": {"eta": 0.1, "runs": 64},
                 "verdict": "CERTIFIED",
                 "minimisers": [
-                    {"z": Enclosure("1.38", "1.39"), "l2": 0.16, "product_stable": True},
+                    {
+                        "z": Enclosure("1.38", "1.39"),
+                        "l2": 0.16,
+                        "product_stable": True,
+                        "bifurcation": series.bifurcation(
+                            "period-2 orbits", [0.01, 0.02], [0.1, 0.14], stable=[True, True], certified=[True, True]
+                        ),
+                    },
                     {"z": Enclosure("-2.1", "-2.0"), "l2": 0.09, "product_stable": False},
                 ],
                 "series": {"loss": series.line("l(z)", [0, 1, 2], {"l": [0.69, 0.51, 0.53]}, x_label="z", y_label="l")},

@@ -132,9 +132,10 @@ def test_loss_document_renders_its_minimiser_table():
     doc = build_document(samples.loss_record(), env=samples.ENV)
     html = render_html(doc)
     assert "Loss validation" in html and "minimisers" in html and "product_stable" in html
-    assert html.count("data:image/png;base64,") == 2  # the loss's own plot and the claim's
+    assert html.count("data:image/png;base64,") == 3  # the loss's two plots (one nested in a row), the claim's
     text, files = render_md(doc, plots=False)
-    assert "| z | l2 | product_stable |" in text and files == {}
+    assert "| z | l2 | product_stable | bifurcation |" in text and "(plot below)" in text and files == {}
+    assert "| **settings.eta** | 0.1 |" in text
 
 
 def test_every_series_kind_draws_and_unknown_kinds_do_not(doc, md):

@@ -129,16 +129,44 @@ def table_of(records: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]
     return header, [[fmt(r.get(k)) for k in header] for r in records]
 
 
+SERIES_KINDS = frozenset({"line", "fit", "bifurcation", "histogram"})
+
+
+def _is_series(v: Any) -> bool:
+    return isinstance(v, dict) and v.get("kind") in SERIES_KINDS and "title" in v
+
+
 def split_loss(extra_loss: dict[str, Any]) -> tuple[list[Row], dict[str, list[dict]], dict[str, Any]]:
-    """A loss-validation result, generically: scalar fields, tables (lists of dicts), plot series."""
+    """A loss-validation result, generically: scalar fields, tables (lists of dicts), plot series.
+
+    The loss document's shape belongs to its producer, so nothing here depends on particular keys:
+    nested objects are flattened to dotted names, lists of objects become tables, and any object that
+    looks like a checker.series plot (a known ``kind`` and a ``title``), at any depth, is drawn.
+    """
     scalars: list[Row] = []
     tables: dict[str, list[dict]] = {}
     series: dict[str, Any] = {}
-    for k, v in extra_loss.items():
-        if k == "series" and isinstance(v, dict):
-            series.update({n: s for n, s in v.items() if isinstance(s, dict) and "kind" in s})
-        elif isinstance(v, list) and v and all(isinstance(r, dict) for r in v):
-            tables[k] = v
+
+    def walk(name: str, v: Any, depth: int) -> None:
+        if _is_series(v):
+            series[name] = v
+        elif isinstance(v, dict) and depth < 4 and not is_enclosure(v):
+            for k, sub in v.items():
+                walk(f"{name}.{k}" if name else str(k), sub, depth + 1)
+        elif isinstance(v, list) and v and all(isinstance(r, dict) and not is_enclosure(r) for r in v):
+            rows = []
+            for i, r in enumerate(v, 1):
+                row = {}
+                for k, cell in r.items():
+                    if _is_series(cell):
+                        series[f"{name}[{i}].{k}"] = cell
+                        row[k] = "(plot below)"
+                    else:
+                        row[k] = cell
+                rows.append(row)
+            tables[name] = rows
         else:
-            scalars.append((k, fmt(v)))
+            scalars.append((name, fmt(v)))
+
+    walk("", extra_loss, 0)
     return scalars, tables, series
