@@ -46,6 +46,8 @@ def build_document(record: RunRecord, env: dict[str, Any] | None = None) -> dict
 
 @cache
 def schema() -> dict[str, Any]:
+    if not SCHEMA_PATH.is_file():  # a non-editable install does not ship reports/: say so plainly
+        raise RuntimeError(f"report schema not found at {SCHEMA_PATH}; run eos-checker from a source checkout")
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
