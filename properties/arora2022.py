@@ -143,7 +143,7 @@ def make_p1(expected_order: float = 1.0, tolerance: float = 0.3, c_eta: float = 
 
 
 # ---- ALP-P2-ID ---------------------------------------------------------------------------------------------
-def make_p2_id(constant: float = 0.5, ngd_constant: float = 1.0, min_order: float = 0.6) -> Property:
+def make_p2_id(constant: float = 0.5, ngd_constant: float = 1.0, min_order: float = 0.6, window: int = 400) -> Property:
     """ALP-P2-ID: sqrt L_t + sqrt L_{t+1} = constant * eta * lambda_1(Hess L(x_t)) + O(eta^2) (GD on sqrt L);
     for NGD the derived form is = ngd_constant * eta * sqrt(lambda_1/2) + O(eta^2).
 
@@ -158,10 +158,10 @@ def make_p2_id(constant: float = 0.5, ngd_constant: float = 1.0, min_order: floa
         ratios: list[float] = []
         for eta in etas:
             start = round(4 / eta)
-            traj = model.trajectory(_start(d1, d2, d3, high), eta, start + 401, rule)
+            traj = model.trajectory(_start(d1, d2, d3, high), eta, start + window + 1, rule)
             roots = [model.loss(u) ** 0.5 for u in traj[start:]]
             dev = []
-            for k in range(400):
+            for k in range(window):
                 lam = model.lambda_1(traj[start + k])
                 scale = eta * lam * constant if rule == "sqrt" else eta * ngd_constant * (lam / 2) ** 0.5
                 ratio = (roots[k] + roots[k + 1]) / scale
@@ -212,7 +212,9 @@ def make_p2_id(constant: float = 0.5, ngd_constant: float = 1.0, min_order: floa
 
 
 # ---- ALP-P2-RATE -------------------------------------------------------------------------------------------
-def make_p2_rate(sqrt_constant: float = 1 / 8, ngd_constant: float = 1 / 4, k_eta: float = 3.0) -> Property:
+def make_p2_rate(
+    sqrt_constant: float = 1 / 8, ngd_constant: float = 1 / 4, k_eta: float = 3.0, tau: float = 1.0
+) -> Property:
     """ALP-P2-RATE: with tau = eta^2 t, Phi(x_t) follows the limiting flow on Gamma up to O(eta).
 
     Checked at tau = 1 from step 5/eta for eta in eta0, eta0/2, eta0/4: the error in the coordinate t of
@@ -227,7 +229,7 @@ def make_p2_rate(sqrt_constant: float = 1 / 8, ngd_constant: float = 1 / 4, k_et
         margins: list[float] = []
         detail = []
         for eta in etas:
-            start, n = round(5 / eta), round(1.0 / eta**2)
+            start, n = round(5 / eta), round(tau / eta**2)
             step = model.STEPS[rule]
             u = _start(d1, d2, d3, high)
             for _ in range(start):
@@ -247,7 +249,7 @@ def make_p2_rate(sqrt_constant: float = 1 / 8, ngd_constant: float = 1 / 4, k_et
         return Evidence(
             verdict,
             cls,
-            f"{rule}, flow constant {const:g}: relative error of Phi(x_t) vs the flow at tau=1 "
+            f"{rule}, flow constant {const:g}: relative error of Phi(x_t) vs the flow at tau={tau:g} "
             f"{[f'{r:.2e}' for r in rel]} at eta {[round(e, 5) for e in etas]} (bound {k_eta:g} eta); "
             f"fitted order {slope:.2f}",
             numbers={"relative_error": rel, "etas": etas, "fitted_slope": slope, "t0_tgd_tflow": detail},

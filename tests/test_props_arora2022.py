@@ -24,11 +24,11 @@ def test_true_statement_not_refuted_under_ci(prop):
 
 
 def _pinned(prop, rule):
-    """The property with the start pinned and the rule fixed: the Phase-2 checks cost ~0.1 s per call, and
-    shrinking three free start offsets takes hundreds of calls; eta0 is still drawn and shrunk."""
+    """The property with the start pinned and the rule fixed: the Phase-2 checks cost ~0.1 s per call and
+    shrinking free floats takes hundreds of calls; eta0 is still drawn (and shrunk) from three values."""
     strategy = st.fixed_dictionaries(
         {
-            "eta0": st.floats(0.02, 0.03),
+            "eta0": st.sampled_from([0.03, 0.035, 0.04]),
             "rule": st.just(rule),
             "d1": st.just(0.0),
             "d2": st.just(0.1),
@@ -40,14 +40,21 @@ def _pinned(prop, rule):
 
 MUTANTS = {
     "ALP-P1 order 2 (Theta(1/eta^2) steps)": lambda: alp.make_p1(expected_order=2.0),
-    "ALP-P2-ID slide constant 1 (O-6)": lambda: _pinned(alp.make_p2_id(constant=1.0), "sqrt"),
-    "ALP-P2-ID NGD constant 1/2": lambda: _pinned(alp.make_p2_id(ngd_constant=0.5), "ngd"),
-    "ALP-P2-RATE flow constant 1/4 for GD on sqrt L": lambda: _pinned(alp.make_p2_rate(sqrt_constant=0.25), "sqrt"),
-    "ALP-P2-RATE flow constant 1/8 for NGD": lambda: _pinned(alp.make_p2_rate(ngd_constant=0.125), "ngd"),
+    "ALP-P2-ID slide constant 1 (O-6)": lambda: _pinned(alp.make_p2_id(constant=1.0, window=60), "sqrt"),
+    "ALP-P2-ID NGD constant 1/2": lambda: _pinned(alp.make_p2_id(ngd_constant=0.5, window=60), "ngd"),
+    "ALP-P2-RATE flow constant 1/4 for GD on sqrt L": lambda: _pinned(
+        alp.make_p2_rate(sqrt_constant=0.25, tau=0.25), "sqrt"
+    ),
+    "ALP-P2-RATE flow constant 1/8 for NGD": pytest.param(
+        lambda: _pinned(alp.make_p2_rate(ngd_constant=0.125, tau=0.25), "ngd"), marks=pytest.mark.slow
+    ),
     "ALP-QUAD cycle sum eta lambda_1/2": lambda: alp.make_quad(constant=0.5),
 }
 
 
+# The runner's Hypothesis settings keep the explain phase, which traces every line of the (pure-Python)
+# check while shrinking: a 0.05 s check then costs ~0.5 s and a mutant run tens of seconds. The mutants
+# therefore use cheaper windows; the costliest one is marked slow.
 @pytest.mark.parametrize("make", MUTANTS.values(), ids=list(MUTANTS))
 def test_wrong_variant_is_refuted(make):
     result = run_property(make(), profile="quick", database=False, seed=1)
