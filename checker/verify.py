@@ -116,15 +116,20 @@ def _function(cert: dict[str, Any], key: str):
     extra = expr.free_symbols - {var}
     if extra:
         raise CertificateError(f"{key} has free symbols besides {name}: {sorted(map(str, extra))}")
-    return ball_function(expr, var)
+    try:
+        return ball_function(expr, var)
+    except Exception as exc:  # a node the ball translator does not know: cannot be checked, so it fails
+        raise CertificateError(f"{key} cannot be evaluated in ball arithmetic: {exc}") from None
 
 
 def _precisions(prec: int) -> list[int]:
-    out, p = [], max(int(prec), 53)
-    while p <= MAX_PREC:
-        out.append(p)
+    """The stored precision first (whatever it is; the schema caps it), then 4x steps up to MAX_PREC."""
+    p = max(int(prec), 53)
+    out = [p]
+    while p * 4 <= MAX_PREC:
         p *= 4
-    return out or [MAX_PREC]
+        out.append(p)
+    return out
 
 
 def _with_retries(prec: int, attempt) -> None:
@@ -136,7 +141,7 @@ def _with_retries(prec: int, attempt) -> None:
                 reason = attempt()
             except NonSmoothPointError as exc:
                 reason = f"evaluation hit a non-smooth point: {exc}"
-            except (ZeroDivisionError, ValueError, ArithmeticError) as exc:
+            except (ValueError, ArithmeticError, TypeError, NotImplementedError) as exc:
                 reason = f"evaluation failed: {exc}"
         if not reason:
             return
@@ -150,7 +155,11 @@ def check_symbolic_zero(cert: dict[str, Any]) -> None:
             raise CertificateError(f"bad symbol declaration {name!r}: {flags!r}")
         symbols[name] = sp.Symbol(name, **{k: True for k in flags})
     expr = _expr(cert["expr"], symbols)
-    if sp.simplify(expr) != 0:
+    try:
+        simplified = sp.simplify(expr)
+    except Exception as exc:  # sympy failing on a (tampered) expression is a failure to verify, not a crash
+        raise CertificateError(f"simplify failed: {type(exc).__name__}: {exc}") from None
+    if simplified != 0:
         raise CertificateError(f"{cert['expr']} does not simplify to 0")
 
 
@@ -259,6 +268,8 @@ def verify_certificate(cert: dict[str, Any], time_limit: float = TIME_LIMIT_S) -
             check(cert)
     except KeyError as exc:
         raise CertificateError(f"{cert['kind']} certificate lacks field {exc}") from None
+    except (TypeError, ValueError, AttributeError) as exc:  # a field of the wrong type (schema-invalid input)
+        raise CertificateError(f"malformed {cert['kind']} certificate: {exc}") from None
     except _Timeout:
         raise CertificateError(f"not re-checked within {time_limit:g} s") from None
 
