@@ -152,3 +152,11 @@ def test_fit_line_base_is_detected():
     log10 = {"x": x, "y": y, "slope": 2.0, "intercept": 0.3010299956639812}
     assert fit_base(natural) != 10.0
     assert fit_base(log10) == 10.0
+
+
+def test_plots_carry_captions_that_state_their_numbers(md):
+    text, _ = md
+    assert "fitted log-log slope 1.716920876 against the expected 2 (4 points)" in text
+    assert "3 orbits (2 stable, 1 unstable), 1 certified (stars)" in text
+    assert "sharpness against step; reference 2/eta = 20" in text
+    assert "4 samples; predicted 20" in text

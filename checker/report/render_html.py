@@ -31,7 +31,7 @@ word-break:break-all;background:#f6f6f8;padding:.4em;margin:0}
 .recon{background:#fff3cd;border-left:5px solid #b58300;padding:.5em .8em;margin:.6em 0}
 .summary td{text-align:center;font-size:1.2em}.pass{color:#1b7f3b}.fail{color:#c62828}
 .claim{border:1px solid #ddd;border-radius:.5em;padding:.2em 1em 1em;margin:1.2em 0}
-img{max-width:100%;height:auto;display:block;margin:.5em 0}.cert{margin:.5em 0}
+img{max-width:100%;height:auto;display:block;margin:.5em 0}figcaption{font-size:.9em;color:#444}.cert{margin:.5em 0}
 """
 
 
@@ -66,7 +66,8 @@ def _plot(name: str, spec: dict[str, Any]) -> str:
         kind = escape(str(spec.get("kind")))
         return f"<p>plot {escape(name)}: unknown kind {kind}; data:</p><pre>{escape(view.fmt(spec))}</pre>"
     data = base64.b64encode(png).decode("ascii")
-    return f'<figure><img alt="{alt}" src="data:image/png;base64,{data}"></figure>'
+    caption = f"<figcaption>{escape(view.series_caption(spec))}</figcaption>"
+    return f'<figure><img alt="{alt}" src="data:image/png;base64,{data}">{caption}</figure>'
 
 
 def _summary(doc: dict[str, Any]) -> str:
@@ -82,7 +83,10 @@ def _summary(doc: dict[str, Any]) -> str:
     out.append(f'<table class="summary"><tr>{head}</tr><tr>{cells}</tr></table>')
     legend = "".join(f"<li>{_badge(v)} {escape(m)}</li>" for v, m in view.VERDICT_MEANING.items())
     out.append(f"<details><summary>What the verdicts mean</summary><ul>{legend}</ul></details>")
-    out.append(f"<p>{s['certificates']} certificate(s) stored; re-check them with <code>eoscheck verify</code>.</p>")
+    out.append(
+        f"<p>{s['certificates']} certificate(s) back the PROVED/CERTIFIED claims; re-check every certificate "
+        "with <code>eoscheck verify</code> (no search is re-run).</p>"
+    )
     if s["reconstructed"]:
         items = "".join(
             f'<li><a href="#{_anchor(r["id"])}">{escape(r["id"])}</a>: open points '

@@ -50,7 +50,7 @@ class _Plots:
             return [f"*({label}: unknown plot kind; data in the JSON)*", ""]
         fname = f"{_slug(stem)}-{_slug(name)}.png"
         self.files[fname] = png
-        return [f"![{label}]({self.link_dir}/{fname})", ""]
+        return [f"![{label}]({self.link_dir}/{fname})", "", f"*{view.series_caption(spec)}*", ""]
 
 
 def _claim_row(c: dict[str, Any]) -> list[str]:
@@ -67,7 +67,10 @@ def render_md(doc: dict[str, Any], *, plots: bool = True, link_dir: str = "plots
     out.append("")
     out += [f"- **{v}**: {m}" for v, m in view.VERDICT_MEANING.items()]
     out.append("")
-    out.append(f"{s['certificates']} certificate(s) stored; re-check them with `eoscheck verify`.")
+    out.append(
+        f"{s['certificates']} certificate(s) back the PROVED/CERTIFIED claims; re-check every certificate with "
+        "`eoscheck verify` (no search is re-run)."
+    )
     out.append("")
     if s["reconstructed"]:
         out.append("**Claims resting on RECONSTRUCTED statements:**")

@@ -129,6 +129,26 @@ def table_of(records: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]
     return header, [[fmt(r.get(k)) for k in header] for r in records]
 
 
+def series_caption(spec: dict[str, Any]) -> str:
+    """One line under a plot that states its numbers (readable without the image, and in text diffs)."""
+    kind, title_ = spec.get("kind"), spec.get("title", "")
+    if kind == "fit":
+        return (
+            f"{title_}: fitted log-log slope {fmt(spec['slope'])} against the expected {fmt(spec['expected_slope'])} "
+            f"({len(spec['x'])} points)"
+        )
+    if kind == "bifurcation":
+        n, n_cert, n_stable = len(spec["sigma"]), sum(spec["certified"]), sum(spec["stable"])
+        return f"{title_}: {n} orbits ({n_stable} stable, {n - n_stable} unstable), {n_cert} certified (stars)"
+    if kind == "line":
+        refs = ", ".join(f"{k} = {fmt(v)}" for k, v in spec["hlines"].items())
+        return f"{title_}: {', '.join(spec['ys'])} against {spec['x_label']}" + (f"; reference {refs}" if refs else "")
+    if kind == "histogram":
+        pred = "" if spec.get("predicted") is None else f"; predicted {fmt(spec['predicted'])}"
+        return f"{title_}: {len(spec['samples'])} samples{pred}"
+    return str(title_)
+
+
 SERIES_KINDS = frozenset({"line", "fit", "bifurcation", "histogram"})
 
 
