@@ -8,6 +8,7 @@ accident.
 
 from __future__ import annotations
 
+import decimal
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -57,7 +58,18 @@ class Enclosure:
 
     @classmethod
     def from_arb(cls, ball: Any, digits: int = 30) -> Enclosure:
-        lower, upper = ball.lower(), ball.upper()
+        import flint
+
+        # lower()/upper() round outward to the *ambient* precision: a 256-bit ball printed outside its
+        # precision block would lose 200 bits. Work at the ball's own precision (still outward).
+        old = flint.ctx.prec
+        mid = ball.mid()
+        bits = int(mid.man_exp()[0]).bit_length() + 64 if mid.is_finite() else old
+        flint.ctx.prec = max(old, bits)
+        try:
+            lower, upper = ball.lower(), ball.upper()
+        finally:
+            flint.ctx.prec = old
         return cls(lo=_arb_to_str(lower, digits, down=True), hi=_arb_to_str(upper, digits, down=False))
 
     @classmethod
@@ -75,19 +87,45 @@ class Enclosure:
 def _arb_to_str(exact_endpoint: Any, digits: int, *, down: bool) -> str:
     """Print an exact arb endpoint as a decimal that is still a valid bound (rounded outward).
 
-    ``arb.str()`` rounds to nearest, which could move a bound inward. We print with radius, then take
-    mid -/+ rad of the printed ball, which arb guarantees to contain the exact value.
+    Why not ``arb.str()``: it rounds to nearest, which can move a bound inward. The endpoint is an exact
+    binary number m 2^e; we divide the exact integers once in ``decimal`` with directed rounding (FLOOR for
+    a lower bound, CEILING for an upper one), a single correctly rounded operation, so the printed decimal
+    is a bound by construction. Infinite endpoints (a ball of radius inf) print as -inf / inf.
     """
     from flint import arb
 
-    text = arb(exact_endpoint).str(digits, radius=True, more=True)
+    edge = arb(exact_endpoint)
+    if not edge.is_finite():
+        if edge.is_nan():
+            return "nan"
+        return "-inf" if down else "inf"
+    man, exp = (int(v) for v in edge.man_exp())
+    if abs(exp) > _MAX_EXACT_EXPONENT:  # astronomically large or small: fall back to the ball printer
+        return _arb_to_str_via_ball(edge, digits, down=down)
+    num, den = (man * 2**exp, 1) if exp >= 0 else (man, 2**-exp)
+    ctx = decimal.Context(prec=max(1, digits), rounding=decimal.ROUND_FLOOR if down else decimal.ROUND_CEILING)
+    ctx.traps[decimal.Inexact] = False
+    ctx.Emax, ctx.Emin = decimal.MAX_EMAX, decimal.MIN_EMIN
+    return str(ctx.divide(decimal.Decimal(num), decimal.Decimal(den)))
+
+
+_MAX_EXACT_EXPONENT = 200_000  # bits; beyond this the exact integer division would be slow
+
+
+def _arb_to_str_via_ball(edge: Any, digits: int, *, down: bool) -> str:
+    """Outward printing for extreme exponents: print with radius, take mid -/+ rad, and widen by a relative
+    10^-digits so that the final round-to-nearest print cannot cross the bound."""
+    from flint import arb
+
+    text = edge.str(digits, radius=True, more=True)
     if "+/-" not in text:
         return text.strip("[]")
     mid, rad = text.strip("[]").split("+/-")
     mid_b, rad_b = arb(mid.strip()), arb(rad.strip())
-    bound = (mid_b - rad_b) if down else (mid_b + rad_b)
-    edge = bound.lower() if down else bound.upper()
-    return arb(edge).str(digits + 5, radius=False, more=True)
+    slack = abs(mid_b) * arb(10) ** (-digits)
+    bound = (mid_b - rad_b - slack) if down else (mid_b + rad_b + slack)
+    out = bound.lower() if down else bound.upper()
+    return arb(out).str(digits + 5, radius=False, more=True)
 
 
 @dataclass
