@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Live buffers per trajectory in the summaries kernel, float64: (x, y, prev_z, eta) + the complex block
+# Live buffers per trajectory in the summaries kernel, float64: (x, y, prev_z, eta) + the block
 # start and end + flags, stop step and XLA temporaries, rounded up. float32 needs about half.
 BYTES_PER_TRAJECTORY = 192
 DEFAULT_MAX_CHUNK = 1 << 22  # ~0.8 GB of float64 state per call: safe on a laptop and on one GPU

@@ -95,9 +95,11 @@ def simulate_product_batch(
     """Run GD from every (x0[i], y0[i]) with learning rate eta[i] (broadcast together).
 
     ``grad_tol`` > 0 freezes a trajectory once |grad L| = |l'(xy)| sqrt(x^2 + y^2) <= grad_tol (with 0, once
-    the gradient is exactly 0). ``check_every`` is the number of steps fused into one block between event
-    checks (a speed knob: results do not depend on it). ``devices`` (default: all visible) splits each chunk
-    across that many devices.
+    the gradient is exactly 0: which step first lands on an exact float zero depends on rounding, and the
+    fused fast path may contract to FMAs differently from a plain loop, so use grad_tol > 0 where stop
+    steps must be reproducible across implementations). ``check_every`` is the number of steps fused into
+    one block between event checks (a speed knob: results do not depend on it beyond that rounding).
+    ``devices`` (default: all visible) splits each chunk across that many devices.
     """
     if steps < 0:
         raise UserInputError(f"steps must be >= 0, not {steps}")
