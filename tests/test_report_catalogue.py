@@ -14,8 +14,8 @@ from checker.verify import verify_document
 pytestmark = pytest.mark.slow
 
 WIDENED_AT = (
-    "ball-enclosure certificate evaluates `value` on the tight ball but stores `at` widened by decimal printing, "
-    "so expr over the stored `at` is not inside `value` (the stored statement is false)"
+    "ball-enclosure: `value` is computed on the producer's tight ball but `at` is stored as its outward-rounded "
+    "decimal box (wider), so expr over the stored `at` is not inside `value`; fix: evaluate over the stored box"
 )
 
 
