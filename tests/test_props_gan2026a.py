@@ -1,0 +1,94 @@
+"""Gan 2026a properties: the true statements are not refuted under `ci`; each deliberately wrong variant
+(a mutant built by the property's factory with a wrong constant, sign or power) is REFUTED with a shrunk,
+replayable counterexample.
+
+Examples are kept few (``max_examples`` overrides) so the file runs in well under a minute.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction
+
+import pytest
+
+from checker.property import Property
+from checker.runner import run_property
+from checker.verdict import EvidenceClass, Verdict
+from properties import gan2026a as g
+
+
+def _few(prop: Property, n: int = 3) -> Property:
+    return dataclasses.replace(prop, max_examples={"ci": n, "quick": n})
+
+
+def _refuted(prop: Property, n: int = 3) -> None:
+    res = run_property(_few(prop, n), profile="ci", seed=0, database=False)
+    assert res.verdict is Verdict.REFUTED, (res.verdict, res.evidence.summary, res.notes)
+    assert res.evidence.counterexample, "a refutation carries its counterexample"
+    assert res.stats.replay, "and a way to replay it"
+    # replay: the shrunk counterexample, fed back to the check, refutes again
+    params = {k: v for k, v in res.evidence.counterexample.items() if k in _params_of(prop)}
+    if params:
+        again = prop.check(**{k: _revive(v) for k, v in params.items()})
+        assert again.verdict is Verdict.REFUTED
+
+
+def _params_of(prop: Property) -> set[str]:
+    import inspect
+
+    return set(inspect.signature(prop.check).parameters)
+
+
+def _revive(value: object) -> object:
+    """Counterexamples store fractions as text ('3/2'); turn them back into Fractions."""
+    if isinstance(value, str) and value.replace("/", "").replace("-", "").isdigit():
+        return Fraction(value)
+    return value
+
+
+def test_catalogue_ids_and_provenance() -> None:
+    ids = [p.id for p in g.PROPERTIES]
+    for pid in ("GAN-A-L3.1", "GAN-A-RED", "GAN-A-FIX", "GAN-A-FLIP", "GAN-A-DRIFT", "GAN-A-EX"):
+        assert pid in ids
+    assert all(p.source.paper == "gan2026a" and p.source.arxiv == "2604.02653" for p in g.PROPERTIES)
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [g.make_l31, g.make_red, g.make_fix, g.make_flip, g.make_drift, g.make_ex],
+    ids=["L3.1", "RED", "FIX", "FLIP", "DRIFT", "EX"],
+)
+def test_true_statement_is_not_refuted_under_ci(factory: object) -> None:
+    res = run_property(_few(factory(), 3), profile="ci", database=False)  # type: ignore[operator]
+    assert res.verdict in {Verdict.PROVED, Verdict.CERTIFIED, Verdict.CORROBORATED}, (res.verdict, res.evidence.summary)
+
+
+def test_identities_are_proved_for_the_whole_class_with_certificates() -> None:
+    res = run_property(_few(g.make_red(), 2), profile="ci", database=False)
+    assert res.verdict is Verdict.PROVED
+    assert res.evidence.evidence_class is EvidenceClass.SYMBOLIC
+    assert {c["kind"] for c in res.evidence.certificates} == {"symbolic-zero"}
+
+
+@pytest.mark.parametrize(
+    ("mutant", "what"),
+    [
+        (lambda: g.make_l31(coefficient=2), "sharpness = 2 l''(z) s"),
+        (lambda: g.make_red(d_sign=+1), "d' = d(1 + eta^2 l'^2)"),
+        (lambda: g.make_fix(flip_factor=1), "flip at s_c = 1/(eta a)"),
+        (lambda: g.make_flip(b_coefficient=4), "P with 4 b z*/(a s*^2)"),
+        (lambda: g.make_drift(coefficient=-2), "drift away from balance"),
+        (lambda: g.make_ex(overrides={"zhu": 48}), "alpha of the Zhu quartic = 48"),
+        (lambda: g.make_ex(bce_formula=lambda v: 2 * v**2 * (1 - 2 * v)), "BCE alpha = 2v^2(1 - 2v)"),
+    ],
+)
+def test_mutant_is_refuted(mutant: object, what: str) -> None:
+    _refuted(mutant(), n=25)  # type: ignore[operator]
+
+
+def test_flip_mutant_on_stability_is_refuted_only_after_the_mpmath_recheck() -> None:
+    prop = g.make_flip(stable_sign=-1)
+    res = run_property(_few(prop, 2), profile="ci", seed=0, database=False)
+    assert res.verdict is Verdict.REFUTED
+    assert "counterexample confirmed by the high-precision recheck" in res.notes
