@@ -58,6 +58,15 @@ def parse_parameter(name: str, value: Any) -> sp.Rational:
         return sp.Rational(number)
 
 
+def _drop_kink_terms(expr: sp.Expr) -> sp.Expr:
+    """Derivatives of sign() are 0 away from the kink (DiracDelta or an unevaluated Derivative(sign(u)))."""
+    if expr.has(sp.DiracDelta):
+        expr = expr.replace(sp.DiracDelta, lambda *a: sp.S.Zero)
+    if expr.has(sp.Derivative):
+        expr = expr.replace(lambda e: isinstance(e, sp.Derivative) and isinstance(e.expr, sp.sign), lambda e: sp.S.Zero)
+    return expr
+
+
 @dataclass(frozen=True)
 class Loss:
     """l(z) with its derivatives and evaluators on each backend (all cached per instance)."""
@@ -101,9 +110,10 @@ class Loss:
             raise UserInputError(f"derivative order must be in 0..{MAX_DERIVATIVE_ORDER}, not {order}")
         ders = self._derivatives
         while len(ders) <= order:
-            nxt = sp.diff(ders[-1], Z)
-            if nxt.has(sp.DiracDelta):
-                nxt = nxt.replace(sp.DiracDelta, lambda *a: sp.S.Zero)
+            # Abs(u) is differentiated as u sign(u): sympy's own rule for an argument it cannot prove real
+            # (abs(log(z))) produces re/im/atan2 and unevaluated Derivative nodes no backend can evaluate.
+            base = ders[-1].replace(sp.Abs, lambda u: u * sp.sign(u)) if len(ders) == 1 else ders[-1]
+            nxt = _drop_kink_terms(sp.diff(base, Z))
             if sp.count_ops(nxt) > MAX_DERIVATIVE_OPS:
                 raise UserInputError("expression too large: its derivatives grow beyond the evaluation limit")
             ders.append(nxt)
@@ -120,7 +130,11 @@ class Loss:
     # ---- evaluators -----------------------------------------------------------------------------
     def ball(self, order: int = 0) -> Callable[[Any], Any]:
         """l^(order) on python-flint balls (rigorous; interval extension on wide balls)."""
-        return self._evaluator("ball", order)
+        fn = self._evaluator("ball", order)
+        from checker.backends.ball import to_arb
+
+        # a float / Fraction / decimal string is converted exactly (or enclosed), not evaluated as a float
+        return lambda x: fn(to_arb(x))
 
     def mp(self, order: int = 0, dps: int | None = None) -> Callable[[Any], Any]:
         """l^(order) in mpmath. With ``dps``, evaluates at that precision; else at the ambient one."""
