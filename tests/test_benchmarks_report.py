@@ -1,0 +1,61 @@
+"""The benchmark report's verdicts are computed from the measured rows, never typed in (no timings here)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# benchmarks/ is a top-level folder of the repository, not part of the installed package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import gd_throughput, notes
+from benchmarks.arb_vs_mpmath import ArbRow
+from benchmarks.common import table
+from benchmarks.peak import Peak
+
+POLY = next(k for k in gd_throughput.LOSSES if "polynomial" in k)
+PEAK = Peak(dgemm_gflops=10.0, dgemm_n=2048, nominal_gflops=80.0, nominal_note="test")
+
+
+def _rows(jax64: float, numpy: float) -> list[gd_throughput.Row]:
+    rows = []
+    for loss in gd_throughput.LOSSES:
+        for impl, rate in (
+            ("JAX float64", jax64),
+            ("JAX float32", 2 * jax64),
+            ("bare JAX float64 (no checks)", 2 * jax64),
+            ("numpy float64 (vectorised loop)", numpy),
+        ):
+            rows.append(gd_throughput.Row(loss, 10**5, impl, 100, rate, 0.0, 9))
+    return rows
+
+
+def _arb(ratio: float) -> list[ArbRow]:
+    return [
+        ArbRow(128, "arb mean-value (product_ball)", 1000.0 * ratio, 1e-30, "budget"),
+        ArbRow(128, "arb naive step", 3000.0 * ratio, 1e10, "radius blew up"),
+        ArbRow(128, "mpmath (39 digits)", 1000.0, None, "budget"),
+    ]
+
+
+def _summary(jax64: float, numpy: float, arb_ratio: float) -> str:
+    return "\n".join(notes.summary(_rows(jax64, numpy), _arb(arb_ratio), PEAK, POLY))
+
+
+def test_targets_met_when_the_figures_say_so():
+    # 4e8 steps/s * 9 flops = 3.6 GFLOP/s = 36% of the 10 GFLOP/s dgemm peak; 20x numpy; arb 9x mpmath.
+    text = _summary(4e8, 2e7, 9.0)
+    assert "NOT met" not in text
+    assert "| 20x |" in text and "36.0% of measured dgemm peak" in text and "| 9.00x" in text
+
+
+def test_targets_missed_are_reported_as_missed():
+    text = _summary(1e8, 2e7, 3.0)  # 5x numpy, 9% of peak, arb 3x
+    assert text.count("NOT met") == 3
+    assert "not measured: no GPU" in text
+
+
+def test_table_renders_numbers_compactly():
+    out = table(["a", "b"], [[1.5e9, 0.25], ["x", 12345.0]])
+    assert out.splitlines()[2] == "| 1.50e+09 | 0.25 |"
+    assert out.splitlines()[3] == "| x | 1.23e+04 |"
