@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import math
+import sys
 from collections.abc import Callable, Mapping
 
 import sympy as sp
@@ -20,6 +21,8 @@ Z = sp.Symbol("z", real=True)
 
 MAX_SOURCE_CHARS = 2_000
 MAX_NODES = 400
+MAX_CERTIFICATE_NODES = 50 * MAX_NODES  # sympy's printed derivatives are longer than what users type
+MAX_DEPTH = 1000  # nesting levels; the builder recurses ~2 Python frames per level (see _build)
 MAX_ABS_EXPONENT = 64  # z**64 is already extreme for a loss; z**10**10 is an attack
 MAX_INT_DIGITS = 40
 MAX_POWER_BITS = 20_000  # an exact number**number larger than this is an attack ((2**64)**64)**64..., not a loss
@@ -69,8 +72,38 @@ def parse_symbolic(text: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
         raise UserInputError(f"syntax error in certificate expression {text[:60]!r}") from None
+    except (RecursionError, MemoryError):  # a tampered report: 'exp(' * 10000 ...
+        raise UserInputError("certificate expression nested too deeply") from None
+    _check_size(tree, MAX_CERTIFICATE_NODES, "certificate expression")
     builder = _Builder(dict(symbols), set(), extra_functions=CERTIFICATE_FUNCTIONS, variable=None)
-    return builder.build(tree.body)
+    return _build(builder, tree.body)
+
+
+def _build(builder: _Builder, node: ast.AST) -> sp.Expr:
+    """Run the recursive builder with room for MAX_DEPTH levels (the tree's depth was checked already)."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 3 * MAX_DEPTH + 500))
+    try:
+        return builder.build(node)
+    except RecursionError:  # pragma: no cover - sympy's own recursion on a pathological tree
+        raise UserInputError("expression nested too deeply") from None
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def _check_size(tree: ast.AST, max_nodes: int, what: str) -> None:
+    """Refuse trees too large or too deep *before* building: the builder recurses once per level."""
+    nodes, deepest = 0, 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    if nodes > max_nodes:
+        raise UserInputError(f"{what} too large ({nodes} syntax nodes; the limit is {max_nodes})")
+    if deepest > MAX_DEPTH:
+        raise UserInputError(f"{what} nested too deeply ({deepest} levels; the limit is {MAX_DEPTH})")
 
 
 def parse_expression(text: str, params: Mapping[str, sp.Expr] | None = None) -> sp.Expr:
@@ -91,11 +124,11 @@ def parse_expression(text: str, params: Mapping[str, sp.Expr] | None = None) -> 
     except SyntaxError as exc:
         col = f" at column {exc.offset}" if exc.offset else ""
         raise UserInputError(f"syntax error in loss expression{col}: {text.strip()!r}") from None
-    nodes = sum(1 for _ in ast.walk(tree))
-    if nodes > MAX_NODES:
-        raise UserInputError(f"expression too large ({nodes} syntax nodes; the limit is {MAX_NODES})")
+    except (RecursionError, MemoryError):
+        raise UserInputError("expression too large (nested too deeply)") from None
+    _check_size(tree, MAX_NODES, "expression")
     used_params: set[str] = set()
-    expr = _Builder(params, used_params).build(tree.body)
+    expr = _build(_Builder(params, used_params), tree.body)
     unused = set(params) - used_params
     if unused:
         raise UserInputError(f"parameter(s) {', '.join(sorted(unused))} given but not used in the expression")

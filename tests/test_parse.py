@@ -272,3 +272,27 @@ def test_parse_symbolic_rejects_other_branches_and_empty():
         parse_symbolic("z +", {"z": Z})
     with pytest.raises(UserInputError, match="unknown name"):
         parse_symbolic("w + 1", {"z": Z})
+
+
+# ---- pathological sizes: refused in one line, never a RecursionError/MemoryError traceback --------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-" * 90_000 + "z",
+        "exp(" * 10_000 + "z" + ")" * 10_000,
+        "z+" * 30_000 + "z",
+        "z*" * 30_000 + "z",
+        "-" * 1100 + "z",
+    ],
+)
+def test_tampered_certificate_expressions_are_refused(text):
+    with pytest.raises(UserInputError) as info:
+        parse_symbolic(text, {"z": Z})
+    assert "\n" not in str(info.value)
+
+
+def test_deep_but_legal_expressions_still_parse():
+    assert parse_symbolic("z+" * 900 + "z", {"z": Z}) == 901 * Z  # a long sum (sympy prints derivatives so)
+    assert parse_expression("-" * 198 + "z") == Z  # just under the node limit
