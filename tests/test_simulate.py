@@ -329,3 +329,10 @@ def test_bad_steps():
         simulate_product_mp(BCE, 1, 1, 0.1, steps=-1)
     with pytest.raises(UserInputError, match="steps"):
         simulate_product_ball(BCE, 1, 1, 0.1, steps=-1)
+
+
+@pytest.mark.parametrize(("x0", "y0"), [("abc", "1"), ("nan", "1"), (1.0, math.inf), ("1", None)])
+def test_bad_start_in_mp_and_ball(x0, y0):
+    for simulate in (simulate_product_mp, simulate_product_ball):
+        with pytest.raises(UserInputError, match=r"[xy]0"):
+            simulate(BCE, x0, y0, "0.1", steps=1)

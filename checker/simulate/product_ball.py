@@ -44,6 +44,7 @@ def simulate_product_ball(
     if not 16 <= prec <= MAX_BALL_PREC:
         raise UserInputError(f"precision of {prec} bits is impossible here (use 16..{MAX_BALL_PREC})")
     validate.check_eta(eta)
+    validate.check_start(x0, y0)
     validate.check_steps(steps)
     out = Trajectory()
     with ball_precision(prec):

@@ -47,6 +47,7 @@ def simulate_product_mp(
     """GD from (x0, y0) in mpmath with ``dps`` decimal digits. Inputs may be strings for exactness."""
     validate.check_dps(dps)
     validate.check_eta(eta)
+    validate.check_start(x0, y0)
     validate.check_steps(steps)
     l1, l2 = loss.mp(1), loss.mp(2)
     out = Trajectory()

@@ -15,18 +15,30 @@ from checker.errors import UserInputError
 MIN_DPS, MAX_DPS = 5, 100_000
 
 
-def check_eta(eta: Any) -> None:
-    """eta must be a finite number > 0 (given as a decimal string, int, Fraction, float, mpf or arb)."""
+def _value(number: Any, name: str) -> float:
+    """A float view of a decimal string, int, Fraction, float, mpf or arb, for range checks only."""
     try:
-        value = float(eta) if not isinstance(eta, str) else float(eta.strip())
+        return float(number.strip()) if isinstance(number, str) else float(number)
     except (TypeError, ValueError):
-        value = math.nan
-        try:  # an arb ball: decide on its midpoint; a ball straddling 0 is refused below
-            value = float(eta.mid()) if eta.rad() < abs(eta.mid()) else math.nan
-        except AttributeError:
-            raise UserInputError(f"eta must be a number, not {eta!r}") from None
+        pass
+    try:  # an arb ball: decide on its midpoint; a ball straddling 0 counts as NaN (refused by callers)
+        return float(number.mid()) if number.rad() < abs(number.mid()) else math.nan
+    except AttributeError:
+        raise UserInputError(f"{name} must be a number, not {number!r}") from None
+
+
+def check_eta(eta: Any) -> None:
+    """eta must be a finite number > 0."""
+    value = _value(eta, "eta")
     if not math.isfinite(value) or value <= 0:
         raise UserInputError(f"eta must be finite and > 0, not {eta}")
+
+
+def check_start(x0: Any, y0: Any) -> None:
+    """The start (x0, y0) must be finite numbers (mpmath and arb would otherwise fail with a traceback)."""
+    for name, value in (("x0", x0), ("y0", y0)):
+        if not math.isfinite(_value(value, name)):
+            raise UserInputError(f"{name} must be a finite number, not {value}")
 
 
 def check_steps(steps: int) -> None:
