@@ -181,6 +181,10 @@ def loss_record() -> RunRecord:
             "loss": {
                 "expression": "log(1+exp(z)) - p*z",
                 "settings": {"eta": 0.1, "runs": 64},
+                "critical_points": [
+                    {"kind": "minimum", "z": Enclosure("1.38", "1.39")},
+                    {"kind": "maximum", "z": Enclosure("-2.1", "-2.0")},
+                ],
                 "verdict": "CERTIFIED",
                 "minimisers": [
                     {

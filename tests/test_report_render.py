@@ -134,8 +134,9 @@ def test_loss_document_renders_its_minimiser_table():
     assert "Loss validation" in html and "minimisers" in html and "product_stable" in html
     assert html.count("data:image/png;base64,") == 3  # the loss's two plots (one nested in a row), the claim's
     text, files = render_md(doc, plots=False)
-    assert "| z | l2 | product_stable | bifurcation |" in text and "(plot below)" in text and files == {}
-    assert "| **settings.eta** | 0.1 |" in text
+    assert "| kind | z |" in text and "| maximum | [-2.1, -2.0]  (width 0.1) |" in text  # flat rows: a table
+    assert "| **minimisers[1].z** | [1.38, 1.39]  (width 0.01) |" in text  # nested rows: walked
+    assert "| **settings.eta** | 0.1 |" in text and files == {}
 
 
 def test_every_series_kind_draws_and_unknown_kinds_do_not(doc, md):
@@ -143,6 +144,16 @@ def test_every_series_kind_draws_and_unknown_kinds_do_not(doc, md):
     assert kinds == {"line", "fit", "bifurcation", "histogram"}
     assert len(md[1]) == 4 and all(png.startswith(PNG_MAGIC) for png in md[1].values())
     assert render_png({"kind": "surface", "title": "?"}) is None
+
+
+def test_view_formats_enclosures_lists_and_wide_tables():
+    from checker.report import view
+
+    tight = {"lo": "1.38629436111989061883446424291", "hi": "1.38629436111989061883446424292"}
+    assert view.fmt(tight).endswith("(width 1e-29)")  # exact, not a float difference of 0
+    assert view.fmt(list(range(20))).endswith("...] (20 values)")
+    header, rows = view.table_layout([{f"k{i}": i for i in range(9)}, {f"k{i}": -i for i in range(9)}])
+    assert header == ["field", "#1", "#2"] and rows[3] == ["k3", "3", "-3"]
 
 
 def test_fit_line_base_is_detected():

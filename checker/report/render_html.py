@@ -22,7 +22,7 @@ body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max
 padding:0 1em;color:#1d1d1f;line-height:1.45}
 h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;
-vertical-align:top}th{background:#f4f4f6}td.k{font-weight:600;white-space:nowrap;background:#fafafa}
+vertical-align:top;overflow-wrap:anywhere}th{background:#f4f4f6}td.k{font-weight:600;white-space:nowrap;background:#fafafa}
 code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}pre{white-space:pre-wrap;
 word-break:break-all;background:#f6f6f8;padding:.4em;margin:0}
 .v{font-weight:700;padding:.1em .5em;border-radius:.3em;color:#fff;white-space:nowrap}
@@ -139,7 +139,7 @@ def _loss(doc: dict[str, Any]) -> str:
     scalars, tables, series = view.split_loss(doc["extra"].get("loss", {}))
     out = ["<h2>Loss validation</h2>", _kv(scalars)]
     for name, records in tables.items():
-        out.append(f"<h3>{escape(name)}</h3>" + _table(*view.table_of(records)))
+        out.append(f"<h3>{escape(name)}</h3>" + _table(*view.table_layout(records)))
     out.extend(_plot(n, s) for n, s in series.items())
     return "".join(out)
 

@@ -84,7 +84,7 @@ def render_md(doc: dict[str, Any], *, plots: bool = True, link_dir: str = "plots
         scalars, tables, series = view.split_loss(doc["extra"].get("loss", {}))
         out += ["## Loss validation", "", *_kv(scalars)]
         for name, records in tables.items():
-            out += [f"### {name}", "", *_table(*view.table_of(records))]
+            out += [f"### {name}", "", *_table(*view.table_layout(records))]
         for name, spec in series.items():
             out += figs.embed("loss", name, spec)
     out += ["## Claims", ""]

@@ -33,4 +33,5 @@ def one_line(summary: dict[str, Any]) -> str:
     """E.g. '5 claims: 1 PROVED, 2 CERTIFIED, 2 CORROBORATED, 0 UNDECIDED, 0 REFUTED; 1 RECONSTRUCTED'."""
     counts = ", ".join(f"{summary['counts'][v]} {v}" for v in VERDICT_ORDER)
     recon = len(summary["reconstructed"])
-    return f"{summary['total']} claims: {counts}; {recon} resting on RECONSTRUCTED statements"
+    noun = "claim" if summary["total"] == 1 else "claims"
+    return f"{summary['total']} {noun}: {counts}; {recon} resting on RECONSTRUCTED statements"

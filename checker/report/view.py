@@ -6,6 +6,8 @@ Both renderers walk the same rows, so the two formats cannot drift apart in cont
 from __future__ import annotations
 
 import json
+import shlex
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from checker.report.summary import VERDICT_ORDER
@@ -26,18 +28,28 @@ def is_enclosure(v: Any) -> bool:
     return isinstance(v, dict) and set(v) == {"lo", "hi"}
 
 
+MAX_LIST = 8  # longer lists of numbers are shortened in tables (the JSON keeps them all)
+
+
+def enclosure_width(v: dict[str, str]) -> str:
+    """hi - lo computed exactly from the decimals (a float difference would print 0 for tight balls)."""
+    try:
+        return f"{Decimal(v['hi']) - Decimal(v['lo']):.3g}"
+    except (InvalidOperation, ValueError):
+        return "?"
+
+
 def fmt(v: Any) -> str:
     """A number, enclosure or small structure as short text (enclosures keep every stored digit)."""
     if is_enclosure(v):
-        try:
-            width = f"  (width {float(v['hi']) - float(v['lo']):.3g})"
-        except ValueError:
-            width = ""
-        return f"[{v['lo']}, {v['hi']}]{width}"
+        return f"[{v['lo']}, {v['hi']}]  (width {enclosure_width(v)})"
     if isinstance(v, float):
         return f"{v:.10g}"
     if v is None:
         return "-"
+    if isinstance(v, list) and len(v) > MAX_LIST and all(not isinstance(x, dict | list) for x in v):
+        head = ", ".join(fmt(x) for x in v[:MAX_LIST])
+        return f"[{head}, ...] ({len(v)} values)"
     if isinstance(v, dict | list):
         return json.dumps(v, sort_keys=True)
     return str(v)
@@ -60,7 +72,7 @@ def run_rows(doc: dict[str, Any]) -> list[Row]:
         "not available" if jax is None else f"x64={jax['x64']}, backend {jax['backend']}, {', '.join(jax['devices'])}"
     )
     return [
-        ("command", " ".join(doc["command"])),
+        ("command", shlex.join(doc["command"])),
         ("profile / seed", f"{doc['profile']} / {doc['seed']}"),
         ("started (UTC)", doc["started"]),
         ("wall time", f"{doc['seconds']:.1f} s"),
@@ -156,12 +168,23 @@ def _is_series(v: Any) -> bool:
     return isinstance(v, dict) and v.get("kind") in SERIES_KINDS and "title" in v
 
 
+def _flat(record: dict[str, Any]) -> bool:
+    """A row that fits a table: every value a scalar, an enclosure or a list of scalars."""
+    return all(
+        is_enclosure(x)
+        or not isinstance(x, dict | list)
+        or (isinstance(x, list) and not any(isinstance(y, dict | list) for y in x))
+        for x in record.values()
+    )
+
+
 def split_loss(extra_loss: dict[str, Any]) -> tuple[list[Row], dict[str, list[dict]], dict[str, Any]]:
     """A loss-validation result, generically: scalar fields, tables (lists of dicts), plot series.
 
     The loss document's shape belongs to its producer, so nothing here depends on particular keys:
-    nested objects are flattened to dotted names, lists of objects become tables, and any object that
-    looks like a checker.series plot (a known ``kind`` and a ``title``), at any depth, is drawn.
+    nested objects are flattened to dotted names, lists of flat objects become tables (lists of nested
+    objects are walked element by element, ``name[i]``), and any object that looks like a
+    checker.series plot (a known ``kind`` and a ``title``), at any depth, is drawn.
     """
     scalars: list[Row] = []
     tables: dict[str, list[dict]] = {}
@@ -170,23 +193,27 @@ def split_loss(extra_loss: dict[str, Any]) -> tuple[list[Row], dict[str, list[di
     def walk(name: str, v: Any, depth: int) -> None:
         if _is_series(v):
             series[name] = v
-        elif isinstance(v, dict) and depth < 4 and not is_enclosure(v):
+        elif isinstance(v, dict) and depth < 8 and not is_enclosure(v):
             for k, sub in v.items():
                 walk(f"{name}.{k}" if name else str(k), sub, depth + 1)
         elif isinstance(v, list) and v and all(isinstance(r, dict) and not is_enclosure(r) for r in v):
-            rows = []
-            for i, r in enumerate(v, 1):
-                row = {}
-                for k, cell in r.items():
-                    if _is_series(cell):
-                        series[f"{name}[{i}].{k}"] = cell
-                        row[k] = "(plot below)"
-                    else:
-                        row[k] = cell
-                rows.append(row)
-            tables[name] = rows
+            if all(_flat(r) for r in v):
+                tables[name] = v
+            else:
+                for i, r in enumerate(v, 1):
+                    walk(f"{name}[{i}]", r, depth + 1)
         else:
             scalars.append((name, fmt(v)))
 
     walk("", extra_loss, 0)
     return scalars, tables, series
+
+
+def table_layout(records: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """Header + rows; a wide table of few records is transposed (one row per field) so it stays readable."""
+    header, rows = table_of(records)
+    if len(header) > 6 and len(records) <= 6:
+        return ["field", *(f"#{i}" for i in range(1, len(records) + 1))], [
+            [h, *(row[j] for row in rows)] for j, h in enumerate(header)
+        ]
+    return header, rows
