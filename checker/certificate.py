@@ -18,6 +18,7 @@ Kinds (producers build them only through the functions below):
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import sympy as sp
@@ -40,9 +41,40 @@ def symbolic_zero(expr: sp.Expr, claim: str) -> dict[str, Any]:
     return {"kind": "symbolic-zero", "claim": claim, "expr": str(expr), "symbols": _symbols(syms)}
 
 
+def _over_stored_box(expr: sp.Expr, variable: sp.Symbol, at: Enclosure, prec: int) -> Any:
+    """expr evaluated in arb over the *stored* decimal box.
+
+    Why: a producer computes on its own tight ball, but the record stores that ball printed outward as
+    decimals, a slightly wider box. The verifier evaluates over the stored box, so the record must be true
+    there; evaluating here, exactly as the verifier will, makes every record true by construction.
+    """
+    from flint import arb, fmpq
+
+    from checker.backends.ball import ball_function, ball_precision
+
+    lo, hi = Fraction(at.lo), Fraction(at.hi)
+    with ball_precision(prec):
+        box = arb(fmpq(lo.numerator, lo.denominator)).union(arb(fmpq(hi.numerator, hi.denominator)))
+        return ball_function(expr, variable)(box)
+
+
+def _hull(a: Enclosure, b: Enclosure) -> Enclosure:
+    lo = a.lo if Fraction(a.lo) <= Fraction(b.lo) else b.lo
+    hi = a.hi if Fraction(a.hi) >= Fraction(b.hi) else b.hi
+    return Enclosure(lo, hi)
+
+
 def ball_sign(expr: sp.Expr, variable: sp.Symbol, at: Enclosure, sign: str, prec: int, claim: str) -> dict[str, Any]:
+    """Record that expr has ``sign`` over ``at``; refuses (ValueError) to write a record that is false there."""
     if sign not in {"positive", "negative"}:
         raise ValueError(sign)
+    for bits in (prec, 4 * prec):
+        value = _over_stored_box(expr, variable, at, bits)
+        if value > 0 if sign == "positive" else value < 0:
+            prec = bits
+            break
+    else:
+        raise ValueError(f"{claim}: {expr} is not certainly {sign} over the stored box [{at.lo}, {at.hi}]")
     return {
         "kind": "ball-sign",
         "claim": claim,
@@ -57,6 +89,12 @@ def ball_sign(expr: sp.Expr, variable: sp.Symbol, at: Enclosure, sign: str, prec
 def ball_enclosure(
     expr: sp.Expr, variable: sp.Symbol, at: Enclosure, value: Enclosure, prec: int, claim: str
 ) -> dict[str, Any]:
+    """Record that expr over ``at`` lies in ``value``, widened to what arb gives over the stored box.
+
+    The widening is tiny (the stored box is the producer's ball printed outward) and keeps the record
+    true; the claim's own numbers may be a hair tighter than the certified ``value``.
+    """
+    value = _hull(value, Enclosure.from_arb(_over_stored_box(expr, variable, at, prec)))
     return {
         "kind": "ball-enclosure",
         "claim": claim,
