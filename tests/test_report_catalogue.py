@@ -1,6 +1,7 @@
 """The catalogue's own certificates survive `eoscheck run` -> JSON -> `eoscheck verify` (slow: real checks).
 
-Known producer bugs are marked xfail (not skipped), so the test starts passing, and says so, once fixed.
+Regression for a producer bug (fixed in checker/certificate.py): ball-enclosure values computed on the tight
+ball while the wider printed box was stored made GAN-A-EX and DNL-C1 fail verification.
 """
 
 from __future__ import annotations
@@ -13,19 +14,14 @@ from checker.verify import verify_document
 
 pytestmark = pytest.mark.slow
 
-WIDENED_AT = (
-    "ball-enclosure: `value` is computed on the producer's tight ball but `at` is stored as its outward-rounded "
-    "decimal box (wider), so expr over the stored `at` is not inside `value`; fix: evaluate over the stored box"
-)
-
 
 @pytest.mark.parametrize(
     "pid",
     [
         "GAN-A-FIX",
         "GAN-A-RED",
-        pytest.param("GAN-A-EX", marks=pytest.mark.xfail(reason=WIDENED_AT, strict=False)),
-        pytest.param("DNL-C1", marks=pytest.mark.xfail(reason=WIDENED_AT, strict=False)),
+        "GAN-A-EX",
+        "DNL-C1",
     ],
 )
 def test_catalogue_certificates_reverify(pid, tmp_path):
