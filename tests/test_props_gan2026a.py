@@ -87,8 +87,40 @@ def test_mutant_is_refuted(mutant: object, what: str) -> None:
     _refuted(mutant(), n=25)  # type: ignore[operator]
 
 
+@pytest.mark.slow
 def test_flip_mutant_on_stability_is_refuted_only_after_the_mpmath_recheck() -> None:
     prop = g.make_flip(stable_sign=-1)
     res = run_property(_few(prop, 2), profile="ci", seed=0, database=False)
     assert res.verdict is Verdict.REFUTED
     assert "counterexample confirmed by the high-precision recheck" in res.notes
+
+
+# ---- simulations (JAX compiles once per loss per process: the first of these pays ~7 s per loss) ----------
+def test_t43_true_statement_fits_order_three_and_stays_in_tolerance() -> None:
+    res = run_property(_few(g.make_t43(), 2), profile="ci", database=False)
+    assert res.verdict is Verdict.CORROBORATED, res.evidence.summary
+    assert res.evidence.numbers["fitted_order"] >= 2.5
+    assert res.evidence.series["order"]["kind"] == "fit"
+
+
+@pytest.mark.slow
+def test_t43_wrong_gap_constant_is_refuted_by_the_fitted_order() -> None:
+    res = run_property(_few(g.make_t43(gap_coefficient=4), 1), profile="ci", seed=0, database=False)
+    assert res.verdict is Verdict.REFUTED
+    assert res.evidence.evidence_class is EvidenceClass.MPMATH  # confirmed by the recheck
+    assert res.evidence.numbers["fitted_order"] < 2
+    assert res.evidence.counterexample and res.stats.replay
+
+
+def test_t42_true_statement_converges_and_subcritical_diverges() -> None:
+    res = run_property(_few(g.make_t42(), 3), profile="ci", database=False)
+    assert res.verdict is Verdict.CORROBORATED, res.evidence.summary
+    assert any("RECONSTRUCTED" in n for n in res.notes)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "mutant", [lambda: g.make_t42(stable_sign=-1), lambda: g.make_t43(eta_power=2)], ids=["T4.2-swap", "T4.3-eta^2"]
+)
+def test_simulation_mutants_are_refuted(mutant: object) -> None:
+    _refuted(mutant(), n=2)  # type: ignore[operator]
