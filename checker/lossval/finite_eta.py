@@ -30,6 +30,7 @@ from typing import Any
 import mpmath
 
 Num = Any
+MIRROR_GAP = 0.1  # k/(4P) above this: T4.3's r sigma_0 >> 1 needs overshoots beyond the small-sigma regime
 T43_PROVENANCE = "DERIVED (GAN-A-T4.3 replacement; the paper's printed form is unread, O-1)"
 
 
@@ -120,6 +121,11 @@ class EtaAnalysis:
     regime: str  # validity statement
 
     @property
+    def t43_applies(self) -> bool:
+        """P > 0, k > 0 and the delta gap k/(4P) small enough that r sigma_0 >> 1 is reachable."""
+        return bool(self.P > 0 and self.k > 0 and self.k / (4 * self.P) <= MIRROR_GAP)
+
+    @property
     def supercritical(self) -> bool:
         return bool(self.P > 0)
 
@@ -136,6 +142,13 @@ def analyse_eta(alpha: Num, a: Num, b: Num, z: Num, eta_value: float, eta_ball: 
     lim = limit_sharpness(alpha, a, b, z, eta_ball)
     if not k > 0:
         regime = "invalid: s_c <= 2|z*| (no threshold crossing on the hyperbola; k <= 0); take a smaller eta"
+    elif p > 0 and k / (4 * p) > MIRROR_GAP:
+        regime = (
+            f"mirror regime: k/(4P) = {float((k / (4 * p)).mid()):.3g} > {MIRROR_GAP}, so r sigma_0 << 1 "
+            "for every small "
+            "overshoot and GAN-A-T4.3 does not apply; GAN-A-NF predicts the final sharpness ~ (2 + sigma_f)/eta with "
+            "sigma_f ~ -sigma_0 (the mirror of the start, e.g. square loss), not a fixed limit"
+        )
     elif p > 0:
         regime = (
             f"valid for overshoots sigma_0 >> k/(4P) = {float((k / (4 * p)).mid()):.3g} "

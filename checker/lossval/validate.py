@@ -131,7 +131,7 @@ def _minimizer(
             eta_b = arb(eta)
             an = finite_eta.analyse_eta(alpha_b, st.a, st.b, st.box, eta, eta_b)
             p_sign = _sign(an.P)
-            pred = float(an.limit.mid()) if p_sign == "positive" and an.k > 0 else None
+            pred = float(an.limit.mid()) if an.t43_applies else None
             res.etas.append(
                 EtaResult(
                     eta=eta,
