@@ -1,0 +1,354 @@
+"""Liu, Zhang, Du, Zhao (2025), "A Minimalist Example of EoS and Progressive Sharpening", arXiv 2503.02809.
+
+Every property here runs on the RECONSTRUCTED model of THEOREMS.md LZDZ-MODEL (checker/models/liu.py):
+the printed model, its projection step, the initialisation and the surrogate loss L_hat could not be read
+(open point O-5), and a search of stored copies of the paper (arXiv HTML, abstracts, the OpenReview review)
+found only the abstract-level description. So every output says RECONSTRUCTED.
+
+How the reconstruction is used honestly:
+* The sourced lambda_2 = 0.01 (with lambda_1 = 100, eta = 1/20) gives no clean EoS phase in the
+  reconstruction (repeated catapults; THEOREMS LZDZ-MODEL). The simulation properties therefore draw
+  lambda_2 in [0.02, 0.05], where the reconstruction shows a long EoS window, and say so in their
+  hypotheses. A run that diverges or does not settle in the step budget gives UNDECIDED with that reason:
+  unprojected GD on a reconstructed model is no evidence against the paper's projected GD.
+* w1 is carried in log form, so its underflow in float64 (the THEOREMS caveat) does not end the EoS phase.
+* The GD identity of LZDZ-L5.1 is PROVED by sympy for the whole model class.
+
+Factories take the claimed constants; the tests pass wrong ones (slope without the factor 2, eta instead of
+eta^2, a flipped sign, a lower sharpness bound) and assert the runner REFUTES them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy as sp
+from hypothesis import strategies as st
+
+from checker import series
+from checker.models import liu as model
+from checker.property import Property, Source
+from checker.runner import proves_class
+from checker.verdict import Evidence, EvidenceClass, Verdict
+
+ARXIV = "2503.02809"
+STEPS = 40000
+TAIL = 2000
+RECHECK_DPS = 30
+FLOOR = 1e-20  # L2 below this is float rounding of r = a w2 - 1 (|r| ~ 1e-9)
+OPEN = ("O-5",)
+SIM_HYPOTHESES = (
+    "reconstructed model (THEOREMS LZDZ-MODEL), plain GD (the paper's projection is unknown), lambda_1 = 100, "
+    "eta = 1/20, lambda_2 in [0.02, 0.05] (the sourced 0.01 has no clean EoS phase in the reconstruction), "
+    f"a0 in [0.45, 0.6], log|w1_0| in [-8, -4], w2_0 in [0.6, 0.9] (0.57 gives unsettled runs); "
+    f"{STEPS} steps, tail = last {TAIL}"
+)
+
+
+def _source(ref: str) -> Source:
+    return Source("liu2025", ARXIV, ref)
+
+
+SIM_STRATEGY = st.fixed_dictionaries(
+    {
+        "l2": st.floats(0.02, 0.05),
+        "a0": st.floats(0.45, 0.6),
+        "log_w1": st.floats(-8.0, -4.0),
+        "w2": st.floats(0.6, 0.9),
+    }
+)
+
+
+# ---- one simulation, analysed once ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Analysis:
+    run: model.Run
+    sharp: np.ndarray  # S_t * eta (threshold 2)
+    settled: bool  # tail: loss <= eps and w1 shrinking (GD is not about to be catapulted again)
+    why_not: str
+    tail_max_s: float
+    tail_max_loss: float
+
+
+def _analyse(run: model.Run, eps: float = 1e-3) -> Analysis:
+    if run.diverged:
+        return Analysis(
+            run, np.array([]), False, "the reconstruction diverged (no projection step)", math.nan, math.nan
+        )
+    sharp = run.sharpness * run.eta
+    tail_s, tail_l = float(sharp[-TAIL:].max()), float(run.total_loss[-TAIL:].max())
+    shrinking = run.log_w1[-1] < run.log_w1[-TAIL]
+    why = ""
+    if tail_l > eps:
+        why = f"not settled in {len(sharp)} steps: tail loss {tail_l:.2e} > {eps:g}"
+    elif not shrinking:
+        why = "not settled: w1 still growing in the tail (a catapult is coming)"
+    return Analysis(run, sharp, not why, why, tail_s, tail_l)
+
+
+@lru_cache(maxsize=64)
+def _float_analysis(l2: float, a0: float, log_w1: float, w2: float) -> Analysis:
+    return _analyse(model.simulate(a0, log_w1, w2, STEPS, l2=l2))
+
+
+def _mp_analysis(l2: float, a0: float, log_w1: float, w2: float) -> Analysis:
+    with mpmath.workdps(RECHECK_DPS):
+        mpf = mpmath.mpf
+        run = model.simulate_scalar(mpf(a0), mpf(log_w1), mpf(w2), STEPS, l1=mpf(model.LAMBDA_1), l2=mpf(l2),
+                                    eta=mpf(1) / 20)  # fmt: skip
+    return _analyse(run)
+
+
+def _sim_property(prop_id: str, title: str, ref: str, statement: str, provenance: list[str], decide: Any,
+                  max_examples: dict[str, int] | None = None) -> Property:  # fmt: skip
+    """A property whose check is ``decide(analysis, params, high) -> Evidence`` on one simulated run."""
+
+    def check(**params: Any) -> Evidence:
+        return decide(_float_analysis(**params), params, False)
+
+    def recheck(**params: Any) -> Evidence:
+        return decide(_mp_analysis(**params), params, True)
+
+    return Property(
+        id=prop_id,
+        title=title,
+        source=_source(ref),
+        statement=statement,
+        provenance=provenance,
+        hypotheses=SIM_HYPOTHESES,
+        strategy=SIM_STRATEGY,
+        check=check,
+        recheck=recheck,
+        open_points=OPEN,
+        uses_jax=True,
+        max_examples=max_examples or {"quick": 4},
+    )
+
+
+def _evidence(ok: bool | None, high: bool, summary: str, params: dict[str, Any], **kw: Any) -> Evidence:
+    """ok None: UNDECIDED (the reconstruction cannot decide); True: CORROBORATED; False: REFUTED."""
+    cls = EvidenceClass.MPMATH if high else EvidenceClass.FLOAT
+    prec = f"mpmath {RECHECK_DPS} digits (log-w1 map)" if high else "float64 (log-w1 map, JAX)"
+    verdict = Verdict.UNDECIDED if ok is None else (Verdict.CORROBORATED if ok else Verdict.REFUTED)
+    return Evidence(verdict, cls, summary, precision=prec, counterexample=dict(params) if ok is False else None, **kw)
+
+
+def _sharpness_series(an: Analysis, title: str) -> dict[str, Any]:
+    idx = np.arange(0, len(an.sharp), 100)
+    return series.line(title, idx, {"eta * S": an.sharp[idx], "log10 L": np.log10(an.run.total_loss[idx] + 1e-300)},
+                       x_label="step", y_label="", hlines={"2 (threshold)": 2.0})  # fmt: skip
+
+
+# ---- LZDZ-T4.1 ---------------------------------------------------------------------------------------------
+def make_t41(constant: float = 2.0, delta: float = 0.05, eps: float = 1e-3) -> Property:
+    """Eventually S <= (constant + delta)/eta and L <= eps (checked on the settled tail of the run)."""
+
+    def decide(an: Analysis, params: dict[str, Any], high: bool) -> Evidence:
+        if not an.settled:
+            return _evidence(None, high, f"UNDECIDED: {an.why_not}", params)
+        margin = (constant + delta) - an.tail_max_s
+        return _evidence(
+            margin >= 0, high,
+            f"settled tail: max eta*S = {an.tail_max_s:.5f} (claimed <= {constant + delta:g}), "
+            f"max L = {an.tail_max_loss:.2e} (<= {eps:g})",
+            params, margin=margin, numbers={"tail_max_eta_s": an.tail_max_s, "tail_max_loss": an.tail_max_loss},
+            series={"sharpness": _sharpness_series(an, "LZDZ-T4.1 sharpness and loss")},
+        )  # fmt: skip
+
+    return _sim_property(
+        "LZDZ-T4.1", "Global convergence with sharpness <= (2 + delta)/eta", "Thm 4.1",
+        f"for all delta, eps > 0 there is T with S(theta_t) <= ({constant:g} + delta)/eta and L(theta_t) <= eps "
+        f"for t >= T (checked with delta = {delta:g}, eps = {eps:g}; the loss clause is RECONSTRUCTED)",
+        ["SOURCED", "RECONSTRUCTED"], decide,
+    )  # fmt: skip
+
+
+# ---- LZDZ-T4.3 ---------------------------------------------------------------------------------------------
+def make_t43(direction: int = 1, gap: float = 0.1) -> Property:
+    """Progressive sharpening: from S_0 < (2 - gap)/eta the sharpness rises (direction +1) and reaches
+    (2 - gap)/eta. Strict monotonicity is NOT claimed: on the reconstruction it fails (the decaying w1 makes
+    small dips, reported as ``worst_dip``), and the printed statement is unread (O-5)."""
+
+    def decide(an: Analysis, params: dict[str, Any], high: bool) -> Evidence:
+        if an.run.diverged:
+            return _evidence(None, high, f"UNDECIDED: {an.why_not}", params)
+        s = an.sharp
+        if s[0] >= 2 - gap:
+            return _evidence(None, high, f"UNDECIDED: starts at eta*S = {s[0]:.3f}, not below the threshold", params)
+        hits = np.nonzero(s >= 2 - gap)[0]
+        if len(hits) == 0:
+            return _evidence(None, high, f"UNDECIDED: eta*S never reached {2 - gap:g} in {len(s)} steps", params)
+        first = int(hits[0])
+        dips = np.diff(s[: first + 1])
+        worst_dip = float(dips.min()) if len(dips) else 0.0
+        margin = float(direction * (s[first] - s[0]))
+        return _evidence(
+            margin > 0, high,
+            f"first phase: eta*S from {s[0]:.3f} to {s[first]:.3f} in {first} steps (claimed direction "
+            f"{'up' if direction > 0 else 'down'}); largest single-step dip {worst_dip:.2e} (not claimed monotone)",
+            params, margin=margin,
+            numbers={"first_phase_steps": first, "eta_s_0": float(s[0]), "worst_dip": worst_dip},
+            series={"sharpness": _sharpness_series(an, "LZDZ-T4.3 progressive sharpening")},
+        )  # fmt: skip
+
+    word = "rises" if direction > 0 else "falls"
+    return _sim_property(
+        "LZDZ-T4.3", "Progressive sharpening up to the threshold", "Thm 4.3",
+        f"in the first phase the sharpness {word} from below the threshold to (2 - {gap:g})/eta "
+        "(net change; strict monotonicity is not claimed)",
+        ["SOURCED", "RECONSTRUCTED"], decide,
+    )  # fmt: skip
+
+
+# ---- LZDZ-T4.4 ---------------------------------------------------------------------------------------------
+def make_t44(back: float = 2.05, exceed: float = 2.0) -> Property:
+    """Edge of stability: S exceeds exceed/eta at some time, and is then brought back below back/eta."""
+
+    def decide(an: Analysis, params: dict[str, Any], high: bool) -> Evidence:
+        if not an.settled:
+            return _evidence(None, high, f"UNDECIDED: {an.why_not}", params)
+        peak = float(an.sharp.max())
+        margin = min(peak - exceed, back - an.tail_max_s)
+        return _evidence(
+            margin >= 0, high,
+            f"peak eta*S = {peak:.3f} (claimed > {exceed:g}); settled tail max eta*S = {an.tail_max_s:.5f} "
+            f"(claimed <= {back:g})", params, margin=margin,
+            numbers={"peak_eta_s": peak, "tail_max_eta_s": an.tail_max_s},
+            series={"sharpness": _sharpness_series(an, "LZDZ-T4.4 edge of stability")},
+        )  # fmt: skip
+
+    return _sim_property(
+        "LZDZ-T4.4", "Edge of stability, then self-stabilisation", "Thm 4.4",
+        f"the sharpness exceeds {exceed:g}/eta at some time and is then brought back below {back:g}/eta",
+        ["SOURCED", "SECONDARY", "RECONSTRUCTED"], decide,
+    )  # fmt: skip
+
+
+# ---- LZDZ-RATE ---------------------------------------------------------------------------------------------
+def _eos_window(sharp_outer: np.ndarray, width: float = 0.01) -> tuple[int, int]:
+    """Longest run of steps with |eta lambda_1 a^2 - 2| < width (the outer weight pinned at the threshold)."""
+    mask = np.concatenate([[False], np.abs(sharp_outer - 2) < width, [False]]).astype(np.int8)
+    edges = np.diff(mask)  # vectorised: a Python loop over 40000 steps is slow under Hypothesis' tracer
+    starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
+    if len(starts) == 0:
+        return (0, 0)
+    k = int(np.argmax(ends - starts))
+    return int(starts[k]), int(ends[k])
+
+
+def make_rate(factor: float = 2.0, tol: float = 0.03, min_window: int = 2000) -> Property:
+    """log L2 decays per step at factor * log(1 - 2 lambda_2/lambda_1) during the EoS phase (fitted)."""
+
+    def decide(an: Analysis, params: dict[str, Any], high: bool) -> Evidence:
+        run = an.run
+        if run.diverged:
+            return _evidence(None, high, f"UNDECIDED: {an.why_not}", params)
+        s, e = _eos_window(run.eta * run.l1 * run.a**2)
+        if e - s < min_window:
+            return _evidence(None, high, f"UNDECIDED: no EoS window of {min_window} steps (longest {e - s})", params)
+        resolved = np.nonzero(run.l2_loss[s:e] < FLOOR)[0]  # below FLOOR, r = a w2 - 1 is rounding noise
+        e = s + int(resolved[0]) if len(resolved) else e
+        if e - s < min_window:
+            return _evidence(None, high, f"UNDECIDED: EoS window above the loss floor only {e - s} steps", params)
+        t = np.arange(s, e)
+        log_l2 = np.log(run.l2_loss[s:e])
+        slope, icpt = np.polyfit(t, log_l2, 1)
+        predicted = factor * math.log(1 - 2 * run.l2 / run.l1)
+        rel = float(slope / predicted - 1)
+        margin = tol - abs(rel)
+        idx = np.arange(s, e, max(1, (e - s) // 200))
+        return _evidence(
+            margin >= 0, high,
+            f"EoS window steps {s}..{e}: fitted slope of log L2 {slope:.5e} per step vs claimed "
+            f"{factor:g} log(1 - 2 lambda_2/lambda_1) = {predicted:.5e} (relative error {rel:+.2%}, tol {tol:.0%})",
+            params, margin=margin,
+            numbers={"fitted_slope": float(slope), "predicted_slope": predicted, "window": [s, e]},
+            series={"log_l2": series.line(
+                "LZDZ-RATE log L2 in the EoS window", idx,
+                {"log L2": np.log(run.l2_loss[idx]), "fit": icpt + slope * idx,
+                 "claimed slope": log_l2[0] + predicted * (idx - s)}, x_label="step", y_label="log L2")},
+        )  # fmt: skip
+
+    return _sim_property(
+        "LZDZ-RATE", "Loss decay at slope 2 log(1 - 2 lambda_2/lambda_1) per step", "Fig. 2",
+        f"during the EoS phase log L2 (the surrogate's decay) has slope {factor:g} log(1 - 2 lambda_2/lambda_1) "
+        "per iteration (L_hat's definition unread, O-5; L2 used)",
+        ["SOURCED", "DERIVED", "RECONSTRUCTED"], decide,
+    )  # fmt: skip
+
+
+# ---- LZDZ-L5.1 (identities, PROVED) ------------------------------------------------------------------------
+@lru_cache(maxsize=8)
+def _residual_functions(power: int, sign: int) -> Any:
+    """The residuals as plain Python functions: exact on Fractions, and cheap (sympy ``subs`` is slow)."""
+    m = model.symbolic()
+    return sp.lambdify((m.a, m.w1, m.w2, m.eta, m.l1, m.l2), list(_identity_residuals(power, sign)), modules=[{}])
+
+
+@lru_cache(maxsize=8)
+def _identity_residuals(power: int, sign: int) -> tuple[sp.Expr, sp.Expr]:
+    """Symbolic residuals of (i) d c/dt = 0 under gradient flow, (ii) the claimed GD identity for c."""
+    m = model.symbolic()
+    params = (m.a, m.w1, m.w2)
+    g = [sp.diff(m.loss, v) for v in params]
+    c = m.a**2 - m.w1**2 - m.w2**2
+    flow = sp.expand(sum(sp.diff(c, v) * (-gv) for v, gv in zip(params, g, strict=True)))
+    nxt = {v: v - m.eta * gv for v, gv in zip(params, g, strict=True)}
+    claimed = sign * m.eta**power * (g[0] ** 2 - g[1] ** 2 - g[2] ** 2)
+    gd = sp.expand(c.subs(nxt, simultaneous=True) - c - claimed)
+    return flow, gd
+
+
+def make_l51(power: int = 2, sign: int = 1) -> Property:
+    """GF conserves c = a^2 - w1^2 - w2^2; GD obeys c_{t+1} - c_t = sign * eta^power (g_a^2 - |g_w|^2)."""
+
+    @proves_class
+    def check(a: Fraction, w1: Fraction, w2: Fraction, eta: Fraction, l1: Fraction, l2: Fraction) -> Evidence:
+        flow, gd = _identity_residuals(power, sign)
+        at_point = [Fraction(v) for v in _residual_functions(power, sign)(a, w1, w2, eta, l1, l2)]
+        numbers = {"flow_residual_at_point": str(at_point[0]), "gd_residual_at_point": str(at_point[1])}
+        if flow == 0 and gd == 0:
+            return Evidence(
+                Verdict.PROVED, EvidenceClass.SYMBOLIC,
+                "sympy expands both residuals to 0 for symbolic (a, w1, w2, eta, lambda_1, lambda_2); exact "
+                "rational cross-check at the drawn point is 0", numbers=numbers, margin=0.0,
+                precision="exact (sympy)",
+            )  # fmt: skip
+        if any(at_point):
+            return Evidence(
+                Verdict.REFUTED, EvidenceClass.SYMBOLIC,
+                f"claimed identity fails exactly at the drawn rational point: residuals {at_point}",
+                numbers=numbers, margin=-float(max(abs(v) for v in at_point)), precision="exact (rational)",
+                counterexample={k: str(v) for k, v in dict(a=a, w1=w1, w2=w2, eta=eta, l1=l1, l2=l2).items()},
+            )  # fmt: skip
+        return Evidence(
+            Verdict.UNDECIDED, EvidenceClass.SYMBOLIC,
+            "residual is not identically 0 but vanishes at the drawn point", numbers=numbers,
+        )  # fmt: skip
+
+    rat = st.fractions(min_value=-3, max_value=3, max_denominator=8)
+    pos = st.fractions(min_value=Fraction(1, 8), max_value=3, max_denominator=8)
+    eta_word = "eta" if power == 1 else f"eta^{power}"
+    return Property(
+        id="LZDZ-L5.1",
+        title="GF invariant a^2 - |w|^2 and its exact GD increment",
+        source=_source("Lemma 5.1 / Thm 5.2 (GFS analysis)"),
+        statement="gradient flow conserves c = a^2 - w1^2 - w2^2; GD obeys exactly "
+        f"c_(t+1) - c_t = {'-' if sign < 0 else ''}{eta_word} (g_a^2 - |g_w|^2), g = grad L",
+        provenance=["SOURCED", "DERIVED", "RECONSTRUCTED"],
+        hypotheses="reconstructed model; all real (a, w1, w2), eta, lambda_1, lambda_2 (drawn rationals only "
+        "cross-check the symbolic proof)",
+        strategy=st.fixed_dictionaries({"a": rat, "w1": rat, "w2": rat, "eta": pos, "l1": pos, "l2": pos}),
+        check=check,
+        open_points=OPEN,
+        max_examples={"quick": 5},
+    )
+
+
+PROPERTIES: list[Property] = [make_t41(), make_t43(), make_t44(), make_rate(), make_l51()]
