@@ -332,8 +332,9 @@ def make_l51(power: int = 2, sign: int = 1) -> Property:
             "residual is not identically 0 but vanishes at the drawn point", numbers=numbers,
         )  # fmt: skip
 
-    rat = st.fractions(min_value=-3, max_value=3, max_denominator=8)
-    pos = st.fractions(min_value=Fraction(1, 8), max_value=3, max_denominator=8)
+    # Rationals k/4 on a grid: st.fractions shrinks ~10x slower, and the proof covers the class anyway.
+    rat = st.integers(-12, 12).map(lambda k: Fraction(k, 4))
+    pos = st.integers(1, 12).map(lambda k: Fraction(k, 4))
     eta_word = "eta" if power == 1 else f"eta^{power}"
     return Property(
         id="LZDZ-L5.1",
@@ -342,7 +343,7 @@ def make_l51(power: int = 2, sign: int = 1) -> Property:
         statement="gradient flow conserves c = a^2 - w1^2 - w2^2; GD obeys exactly "
         f"c_(t+1) - c_t = {'-' if sign < 0 else ''}{eta_word} (g_a^2 - |g_w|^2), g = grad L",
         provenance=["SOURCED", "DERIVED", "RECONSTRUCTED"],
-        hypotheses="reconstructed model; all real (a, w1, w2), eta, lambda_1, lambda_2 (drawn rationals only "
+        hypotheses="reconstructed model; all real (a, w1, w2), eta, lambda_1, lambda_2 (drawn rationals k/4 only "
         "cross-check the symbolic proof)",
         strategy=st.fixed_dictionaries({"a": rat, "w1": rat, "w2": rat, "eta": pos, "l1": pos, "l2": pos}),
         check=check,
