@@ -85,3 +85,12 @@ def test_status_agrees_with_known_roots(r1: Fraction, r2: Fraction, lo: Fraction
             assert res.box.overlaps(to_arb(root))
     elif res.status == "none":
         assert not inside
+
+
+def test_certificate_box_has_interior_even_for_an_exact_root() -> None:
+    """z* = 1 exactly: the refined box may be the point 1, but the certificate needs the proof box X."""
+    with ball_precision(128):
+        r = krawczyk_1d(lambda x: x - 1, lambda x: arb(1) + 0 * x, interval("0.5", "1.5"))
+    assert r.unique and r.proof_box is not None and r.proof_box.rad() > 0
+    rec = krawczyk_certificate(Z - 1, sp.Integer(1), Z, r, "root 1")
+    assert sp.Rational(rec["box"]["lo"]) < 1 < sp.Rational(rec["box"]["hi"])

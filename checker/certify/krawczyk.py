@@ -52,6 +52,7 @@ class KrawczykResult:
     prec: int
     iterations: int
     reason: str = ""
+    proof_box: arb | None = None  # the X of the last inclusion K(X) in int(X) (has an interior)
 
     @property
     def unique(self) -> bool:
@@ -95,6 +96,7 @@ def krawczyk_1d(f: BallFn, df: BallFn, box: arb, *, max_iter: int = 60) -> Krawc
         return KrawczykResult("none", box, None, prec, 0, "f(X) excludes 0")
     proven = False
     image: arb | None = None
+    proof: arb | None = None
     current = box
     for it in range(1, max_iter + 1):
         k = krawczyk_operator(f, df, current)
@@ -103,10 +105,10 @@ def krawczyk_1d(f: BallFn, df: BallFn, box: arb, *, max_iter: int = 60) -> Krawc
         if not k.overlaps(current):
             return KrawczykResult("none", box, None, prec, it, "K(X) disjoint from X")
         if current.contains_interior(k):
-            proven, image = True, k
+            proven, image, proof = True, k, current
             floor = abs(k.mid()) * arb(2) ** (8 - prec) + arb(2) ** (-prec)
             if k.rad() >= current.rad() * 0.9 or k.rad() <= floor:  # tight, or no progress at this prec
-                return KrawczykResult("unique", k, image, prec, it)
+                return KrawczykResult("unique", k, image, prec, it, proof_box=proof)
             current = k
             continue
         if proven:  # a later step failed to include: keep the last proved box
@@ -116,7 +118,7 @@ def krawczyk_1d(f: BallFn, df: BallFn, box: arb, *, max_iter: int = 60) -> Krawc
             break
         current = narrowed  # K(X) cap X still contains every zero of X
     if proven:
-        return KrawczykResult("unique", current, image, prec, max_iter)
+        return KrawczykResult("unique", current, image, prec, max_iter, proof_box=proof)
     return KrawczykResult("undecided", box, None, prec, max_iter, "inclusion not reached")
 
 
@@ -125,16 +127,17 @@ def krawczyk_certificate(
 ) -> dict:
     """The checker.certificate ``krawczyk`` record for a unique zero (box and image as decimal bounds).
 
-    The stored box is widened outward by the decimal rounding, and the image is stored as printed; the
-    verifier recomputes K itself (with its own preconditioner) so the image is informative only.
+    The stored box is the X of the last successful inclusion (it has an interior; the refined enclosure
+    K(X) may be a single exact point, e.g. z* = 1), widened outward by the decimal rounding. The verifier
+    recomputes K itself (with its own preconditioner), so the stored image is informative only.
     """
-    if not result.unique or result.image is None:
+    if not result.unique or result.image is None or result.proof_box is None:
         raise ValueError("only a 'unique' Krawczyk result has a certificate")
     return certificate.krawczyk(
         f,
         df,
         variable,
-        Enclosure.from_arb(result.box),
+        Enclosure.from_arb(result.proof_box),
         Enclosure.from_arb(result.image),
         result.prec,
         claim,
