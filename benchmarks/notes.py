@@ -29,7 +29,10 @@ def summary(rows: list[gd_throughput.Row], arb_rows: list[ArbRow], pk: Peak, pol
     )
     t64, tnp = get(rows, TRANS, n, "JAX float64"), get(rows, TRANS, n, "numpy float64 (vectorised loop)")
     t32 = get(rows, TRANS, n, "JAX float32")
+    quiet = get(rows, poly, n, "JAX float64, no events")
     ratio = j64 / npy if j64 and npy else None
+    q_ratio = quiet / npy if quiet and npy else None
+    q_frac = quiet * 9 / 1e9 / pk.dgemm_gflops if quiet else None
     frac = j64 * 9 / 1e9 / pk.dgemm_gflops if j64 else None
     frac_nom = j64 * 9 / 1e9 / pk.nominal_gflops if j64 and pk.nominal_gflops else None
     arb128 = {r.impl.split(" (")[0]: r.steps_per_s for r in arb_rows if r.bits == 128}
@@ -41,9 +44,10 @@ def summary(rows: list[gd_throughput.Row], arb_rows: list[ArbRow], pk: Peak, pol
         "",
         "| target | this run | verdict |",
         "|---|---|---|",
-        f"| JAX float64 >= 10x numpy, polynomial loss, batch {n:.0e} | {_fmt(ratio, 'x')} | {_verdict(ratio, 10)} |",
+        f"| JAX float64 >= 10x numpy, polynomial loss, batch {n:.0e} | {_fmt(ratio, 'x')} (half the trajectories "
+        f"converge during the run); {_fmt(q_ratio, 'x')} with no stopping events | {_verdict(ratio, 10)} |",
         f"| JAX float64 >= 30% of the float64 peak, batch {n:.0e} | {_fmt(frac, '%')} of measured dgemm peak, "
-        f"{_fmt(frac_nom, '%')} of nominal | {_verdict(frac, 0.30)} |",
+        f"{_fmt(frac_nom, '%')} of nominal; {_fmt(q_frac, '%')} of dgemm with no events | {_verdict(frac, 0.30)} |",
         f"| arb >= 8x mpmath at 128 bits (product_ball's mean-value step) | {_fmt(arb_ratio, 'x')} "
         f"(naive ball step: {_fmt(naive_ratio, 'x')}) | {_verdict(arb_ratio, 8)} |",
         "| >= 1e11 trajectory-steps/s on an H100 | not measured: no GPU machine was lent to this task | not measured |",
@@ -83,6 +87,15 @@ def analysis() -> list[str]:
         "Memory is not the limit once steps are fused: the kernel runs `check_every` (8) steps per load and",
         "store of the 16-byte state (arithmetic intensity ~9*8/32 = 2.3 flops/byte; unfused it would be",
         "9/32 = 0.28 flops/byte, memory bound at ~20 GB/s).",
+        "",
+        "**Stopping events are the expensive part.** In the main workload (quartic, starts in [0.5, 1.5]^2,",
+        "eta in [0.05, 0.3], grad_tol = 0) about half the trajectories land exactly on the minimum during the",
+        "run. Each such event sends the trajectory through the careful path for one or two blocks: the",
+        "triggered lanes are compacted with `jnp.nonzero(size=...)`, re-run and scattered back, and on XLA's",
+        "CPU backend that compaction alone costs milliseconds per block at batch 1e5 (measured: ~2 ms per",
+        "nonzero + gather/scatter of the 7 state arrays, on this busy machine), more than the fused steps",
+        "themselves. The 'JAX f64 no events' column runs the same kernel with eta 1e4 times smaller so that",
+        "nothing stops: the difference between the two columns is the price of exact event semantics.",
         "",
         "**What we measured instead of the ceiling.** The table's 'bare JAX' column (a jitted `fori_loop`",
         "of plain steps, no checks, separate x and y arrays) shows what XLA's CPU backend reaches on this",
