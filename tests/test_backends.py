@@ -307,3 +307,24 @@ def test_loss_equality_follows_the_substituted_expression():
     assert a == b and hash(a) == hash(b)  # the same function: the same compiled kernels may be shared
     assert a != c
     assert len({a, b, c}) == 2
+
+
+# ---- impossible precisions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bits", [0, 1, -5, 10**9, 1.5, "abc", None, True])
+def test_impossible_ball_precision(bits):
+    with pytest.raises(UserInputError, match="precision"), ball_precision(bits):
+        pass
+
+
+@pytest.mark.parametrize("dps", [0, -1, 10**9, 2.5, float("nan"), float("inf")])
+def test_impossible_mp_precision(dps):
+    with pytest.raises(UserInputError, match="precision"):
+        Loss.from_string("z^2").mp(0, dps=dps)(1)
+
+
+def test_whole_number_precisions_accepted():
+    with ball_precision(np.int64(128)), mp_precision(50.0):
+        assert mpmath.mp.dps == 50
+        assert (arb(1) / 3).rad() < 1e-37
