@@ -39,6 +39,7 @@ from checker.verdict import Evidence, EvidenceClass, Verdict
 
 ARXIV = "2503.02809"
 STEPS = 40000
+LONG_STEPS = 160000
 TAIL = 2000
 RECHECK_DPS = 30
 FLOOR = 1e-20  # L2 below this is float rounding of r = a w2 - 1 (|r| ~ 1e-9)
@@ -47,7 +48,7 @@ SIM_HYPOTHESES = (
     "reconstructed model (THEOREMS LZDZ-MODEL), plain GD (the paper's projection is unknown), lambda_1 = 100, "
     "eta = 1/20, lambda_2 in [0.02, 0.05] (the sourced 0.01 has no clean EoS phase in the reconstruction), "
     f"a0 in [0.45, 0.6], log|w1_0| in [-8, -4], w2_0 in [0.6, 0.9] (0.57 gives unsettled runs); "
-    f"{STEPS} steps, tail = last {TAIL}"
+    f"{STEPS} steps ({LONG_STEPS} if unsettled), tail = last {TAIL}"
 )
 
 
@@ -94,13 +95,20 @@ def _analyse(run: model.Run, eps: float = 1e-3) -> Analysis:
 
 @lru_cache(maxsize=64)
 def _float_analysis(l2: float, a0: float, log_w1: float, w2: float) -> Analysis:
-    return _analyse(model.simulate(a0, log_w1, w2, STEPS, l2=l2))
+    """Run STEPS steps; if the run has not settled, once more with LONG_STEPS (a catapult toward the saddle
+    a = 0 can take ~10^5 steps to escape). Only unsettled runs pay for the long budget."""
+    an = _analyse(model.simulate(a0, log_w1, w2, STEPS, l2=l2))
+    if not an.settled and not an.run.diverged:
+        an = _analyse(model.simulate(a0, log_w1, w2, LONG_STEPS, l2=l2))
+    return an
 
 
 def _mp_analysis(l2: float, a0: float, log_w1: float, w2: float) -> Analysis:
+    """The same run (same length as the float run that decided) with mpmath numbers."""
+    steps = len(_float_analysis(l2, a0, log_w1, w2).run.a)
     with mpmath.workdps(RECHECK_DPS):
         mpf = mpmath.mpf
-        run = model.simulate_scalar(mpf(a0), mpf(log_w1), mpf(w2), STEPS, l1=mpf(model.LAMBDA_1), l2=mpf(l2),
+        run = model.simulate_scalar(mpf(a0), mpf(log_w1), mpf(w2), steps, l1=mpf(model.LAMBDA_1), l2=mpf(l2),
                                     eta=mpf(1) / 20)  # fmt: skip
     return _analyse(run)
 
