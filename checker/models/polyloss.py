@@ -102,3 +102,22 @@ def d3uu_mp(theta: list[Any], e: np.ndarray, c: np.ndarray, u: list[Any]) -> lis
                         total += u[i] * u[j] * _mono_value(mpmath.mpf(float(ck)) * f, e2, theta)
         out.append(total)
     return out
+
+
+def hessian_np(theta: np.ndarray, e: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """The exact Hessian in float64 by monomial differentiation (no JAX: no compilation, an independent route)."""
+    n = len(theta)
+    h = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i, n):
+            f = e[:, i] * (e[:, j] - (1 if i == j else 0))
+            e2 = e.copy()
+            e2[:, i] -= 1
+            e2[:, j] -= 1
+            e2 = np.maximum(e2, 0)  # rows with f = 0 may go negative: their value is multiplied by 0 anyway
+            h[i, j] = h[j, i] = float(np.sum(c * f * np.prod(theta[None, :] ** e2, axis=1)))
+    return h
+
+
+def sharpness_np(theta: np.ndarray, e: np.ndarray, c: np.ndarray) -> float:
+    return float(np.linalg.eigvalsh(hessian_np(theta, e, c))[-1])
