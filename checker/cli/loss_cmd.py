@@ -24,7 +24,7 @@ MIN_PREC, MAX_PREC = 53, 1 << 14
 MAX_RUNS = 10_000_000
 
 VERDICT_TEXT = {
-    "product-stable": "product-stable: GD converges at the EoS (supercritical flip, GAN-A-T4.2)",
+    "product-stable": "product-stable: GD converges at the EoS (supercritical flip; GAN-A-T4.2, RECONSTRUCTED)",
     "not-product-stable": "NOT product-stable: overshooting the threshold makes GD diverge (subcritical flip)",
     "degenerate": "degenerate: alpha = 0 exactly; the O(eta^2) terms of P decide (GAN-A-FLIP)",
     "undecided": "UNDECIDED: the sign of alpha could not be decided",
@@ -171,6 +171,10 @@ def _print_human(result: Any, payload: dict[str, Any]) -> None:
             + click.style(VERDICT_TEXT[m["verdict"]], fg=colour)
             + f"; alpha = {_num(m['alpha'])}"
         )
+    echo(
+        "  (product-stable: alpha_l(z*) = 3 l'''^2 - l'' l'''' > 0, GAN-A-D4.1: SECONDARY + DERIVED, wording "
+        "RECONSTRUCTED; convergence GAN-A-T4.2: RECONSTRUCTED; final sharpness GAN-A-T4.3: DERIVED)"
+    )
     echo("")
     echo("evidence:")
     lo, hi = result.domain
@@ -273,7 +277,8 @@ def _write_report(result: Any, payload: dict[str, Any], out_dir: Path, started: 
             title=f"product-stability of minimiser {m.index} of {result.loss['text']}",
             source=Source("user", "", "GAN-A-D4.1"),
             statement=statement,
-            provenance=[Provenance.DERIVED],
+            provenance=[Provenance.SECONDARY, Provenance.DERIVED, Provenance.RECONSTRUCTED],  # D4.1 wording
+            open_points=("O-1",),
             check=lambda: None,  # type: ignore[arg-type,return-value]
         )
         ev = Evidence(

@@ -9,7 +9,7 @@ Each trajectory is classified converged (|grad L| <= grad_tol: float64 stalls ne
 stop on the gradient), diverged (|xy| > 1e6 or non-finite) or oscillating (budget spent). The final
 sharpness of converged runs is compared with GAN-A-NF's Lambert-W prediction at each start's sigma_0 (the
 T4.3 limit is its r sigma_0 >> 1 value), with THEOREMS' tolerance |lambda - pred| <= 0.02 (2/eta - pred) +
-1e-6, applied where r sigma_0 >= 1. Float evidence can only CORROBORATE; the mpmath replays (50 digits)
+1e-6, applied where r sigma_0 >= 1. Float evidence can only CORROBORATE; the mpmath replays (30 digits)
 show that float64 rounding did not decide the outcome.
 """
 
@@ -26,8 +26,8 @@ from checker.lossval.finite_eta import nf_final_sigma_array
 SIGMA_LO, SIGMA_HI = 0.01, 0.1
 DEFAULT_RUNS = 10_000
 DEFAULT_STEPS = 20_000
-MP_REPLAYS = 2
-MP_DPS = 50
+MP_REPLAYS = 1  # per eta; each costs ~1 ms per step in mpmath, the bulk of a cold start
+MP_DPS = 30
 
 
 @dataclass
