@@ -291,6 +291,48 @@ def make_rate(factor: float = 2.0, tol: float = 0.03, min_window: int = 2000) ->
     )  # fmt: skip
 
 
+# ---- LZDZ-T5.2 ---------------------------------------------------------------------------------------------
+def gfs_sharpness(run: model.Run) -> np.ndarray:
+    """eta * GFS sharpness along a run: the sharpness of the gradient-flow limit from each iterate, from the
+    conserved c = a^2 - w1^2 - w2^2 (a_inf^2 = (c + sqrt(c^2 + 4))/2, w2_inf = 1/a_inf; THEOREMS LZDZ-L5.1)."""
+    w1 = np.exp(np.minimum(run.log_w1, 300.0))
+    c = run.a**2 - w1**2 - run.w2**2
+    a2 = (c + np.sqrt(c * c + 4)) / 2
+    return np.maximum(run.l1 * a2, run.l2 * (a2 + 1 / a2)) * run.eta
+
+
+def make_t52(direction: int = -1, rounding: float = 1e-12, min_window: int = 2000) -> Property:
+    """During the EoS phase the GFS sharpness is monotone (direction -1: non-increasing), up to rounding."""
+
+    def decide(an: Analysis, params: dict[str, Any], high: bool) -> Evidence:
+        run = an.run
+        if run.diverged:
+            return _evidence(None, high, f"UNDECIDED: {an.why_not}", params)
+        s, e = _eos_window(run.eta * run.l1 * run.a**2)
+        if e - s < min_window:
+            return _evidence(None, high, f"UNDECIDED: no EoS window of {min_window} steps (longest {e - s})", params)
+        gfs = gfs_sharpness(run)
+        against = float((np.diff(gfs[s:e]) * -direction).max())  # largest step against the claimed direction
+        margin = rounding - against
+        idx = np.arange(s, e, max(1, (e - s) // 200))
+        return _evidence(
+            margin >= 0, high,
+            f"EoS window {s}..{e}: eta*GFS sharpness {gfs[s]:.6f} -> {gfs[e - 1]:.6f}; largest step against the "
+            f"claimed direction {against:.2e} (rounding allowance {rounding:g})", params, margin=margin,
+            numbers={"gfs_start": float(gfs[s]), "gfs_end": float(gfs[e - 1]), "largest_adverse_step": against},
+            series={"gfs": series.line("LZDZ-T5.2 GFS sharpness in the EoS window", idx, {"eta * GFS sharpness":
+                                       gfs[idx]}, x_label="step", y_label="", hlines={"2": 2.0})},
+        )  # fmt: skip
+
+    word = "non-increasing" if direction < 0 else "non-decreasing"
+    return _sim_property(
+        "LZDZ-T5.2", "GFS sharpness is monotone during the EoS phase", "Thm 5.2",
+        f"along GD in the EoS phase the gradient-flow-solution sharpness is {word} (reconstructed, low "
+        "confidence: the printed upper/lower bounds were not read)",
+        ["SOURCED", "DERIVED", "RECONSTRUCTED"], decide,
+    )  # fmt: skip
+
+
 # ---- LZDZ-L5.1 (identities, PROVED) ------------------------------------------------------------------------
 @lru_cache(maxsize=8)
 def _residual_functions(power: int, sign: int) -> Any:
@@ -360,4 +402,4 @@ def make_l51(power: int = 2, sign: int = 1) -> Property:
     )
 
 
-PROPERTIES: list[Property] = [make_t41(), make_t43(), make_t44(), make_rate(), make_l51()]
+PROPERTIES: list[Property] = [make_t41(), make_t43(), make_t44(), make_rate(), make_t52(), make_l51()]

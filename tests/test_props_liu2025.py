@@ -49,6 +49,9 @@ MUTANTS = {
         lambda: _pinned(lzdz.make_t44(back=1.5)), marks=pytest.mark.slow
     ),
     "LZDZ-RATE slope log(1 - 2 l2/l1) without the 2": lambda: _pinned(lzdz.make_rate(factor=1.0)),
+    "LZDZ-T5.2 GFS sharpness non-decreasing": pytest.param(
+        lambda: _pinned(lzdz.make_t52(direction=1)), marks=pytest.mark.slow
+    ),
     "LZDZ-L5.1 eta instead of eta^2": lambda: lzdz.make_l51(power=1),
     "LZDZ-L5.1 flipped sign": lambda: lzdz.make_l51(sign=-1),
 }
