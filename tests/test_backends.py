@@ -328,3 +328,10 @@ def test_whole_number_precisions_accepted():
     with ball_precision(np.int64(128)), mp_precision(50.0):
         assert mpmath.mp.dps == 50
         assert (arb(1) / 3).rad() < 1e-37
+
+
+def test_huge_exact_constant_overflows_to_inf_in_float_not_a_traceback():
+    loss = Loss.from_string("z^2 * (2**64)**17")  # 2**1088, beyond the float range
+    assert float(loss.jax(0)(jnp.float64(1.0))) == math.inf
+    with ball_precision(64):
+        assert loss.ball(0)(1).is_finite()  # balls have no overflow

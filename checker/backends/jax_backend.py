@@ -6,6 +6,7 @@ Enabling x64 does not force float64: arrays created as float32 stay float32, so 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -20,13 +21,22 @@ import sympy as sp  # noqa: E402
 from checker.backends.translate import Ops, compile_expr  # noqa: E402
 
 
+def _ratio(p: int, q: int) -> float:
+    """p/q as a Python float (weakly typed: takes the dtype of the array it meets); +-inf beyond float range
+    (exact constants such as 2**2000 are legal in a loss, and Python's int division raises there)."""
+    try:
+        return p / q
+    except OverflowError:
+        return math.inf if p > 0 else -math.inf
+
+
 def _pow_int(x: Any, n: int) -> Any:
     return jax.lax.integer_pow(x, n)
 
 
 JAX_OPS = Ops(
     name="jax",
-    rational=lambda p, q: p / q,  # weakly typed Python float: takes the dtype of the array it meets
+    rational=_ratio,
     pi=lambda: float(np.pi),
     e=lambda: float(np.e),
     exp=jnp.exp,
