@@ -525,7 +525,8 @@ def make_ex(
                 return ev
             results.append(ev)
         last = results[-1]
-        last.summary = f"{len(results) - 1} table losses exact; BCE p = {p}: " + last.summary.split(": ", 1)[1]
+        alphas = ", ".join(f"{k} {ev.numbers['alpha_exact']}" for k, ev in zip(keys[:-1], results[:-1], strict=True))
+        last.summary = f"alpha_l(z*) exact: {alphas}; BCE p = {p}: 2v^2(1-3v) (sympy, all p), sign certified in arb"
         last.certificates = [c for ev in results for c in ev.certificates]
         last.numbers = {"alpha": {k: ev.numbers["alpha_exact"] for k, ev in zip(keys, results, strict=True)}}
         return last
