@@ -24,3 +24,26 @@ def test_wrong_constant_is_refuted_with_replayable_counterexample(constant):
     cex = result.evidence.counterexample
     assert result.stats.replay
     assert prop.check(**cex).verdict is Verdict.REFUTED
+
+
+def test_product_descent_certified_under_ci():
+    result = run_property(classical.make_descent_product(), profile="ci", database=False)
+    assert result.verdict is Verdict.CERTIFIED, (result.evidence.summary, result.notes)
+    assert result.evidence.certificates[0]["kind"] == "ball-sign"
+
+
+def test_product_descent_wrong_constant_is_refuted():
+    prop = classical.make_descent_product(4.0)
+    result = run_property(prop, profile="ci", seed=0, database=False)
+    assert result.verdict is Verdict.REFUTED, (result.evidence.summary, result.notes)
+    assert prop.check(**result.evidence.counterexample).verdict is Verdict.REFUTED
+
+
+def test_top_eigenvalue_bound_is_exact_on_points_and_an_upper_bound_on_boxes():
+    from flint import arb
+
+    # [[2, 1], [1, 2]]: eigenvalues 1 and 3
+    assert abs(float(classical._top_eig_2x2(arb(2), arb(1), arb(2)).mid()) - 3.0) < 1e-12
+    wide = classical._top_eig_2x2(arb(2, 0.5), arb(0, 1), arb(1, 0.5))
+    # the largest eigenvalue over the box is at a = 2.5, c = 1.5, |b| = 1: 2 + sqrt(0.25 + 1)
+    assert float(wide.upper().mid()) >= 2 + 1.25**0.5
