@@ -83,3 +83,15 @@ def test_near_degenerate_is_not_called_degenerate() -> None:
     loss = Loss.from_string("z**2/2 + z**3/6 + 0.124666666666*z**4")
     st = product_stability(loss, critical_points(loss).minima[0])
     assert st.verdict == "product-stable" and st.evidence == "CERTIFIED"
+
+
+def test_precision_is_raised_automatically_and_undecided_reports_width() -> None:
+    """alpha(0) = 1e-60 exactly: undecided at a 128-bit ceiling (width reported), certified once raised."""
+    loss = Loss.from_string("z**2/2 + z**3/6 + (1/8 - 10**(-60)/24)*z**4")
+    point = critical_points(loss).minima[0]
+    low = product_stability(loss, point, max_prec=128)
+    assert low.verdict == "undecided" and low.evidence == "UNDECIDED" and "width" in low.reason
+    high = product_stability(loss, point)
+    assert high.verdict == "product-stable" and high.prec > 128
+    with ball_precision(high.prec):
+        assert high.alpha.overlaps(arb(10) ** -60)
