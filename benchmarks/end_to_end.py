@@ -96,4 +96,5 @@ def run(runs: int = 3) -> list[E2ERow]:
                 timeout=600,
             )
         )
+        rows[-1].command = rows[-1].command.replace(tmp, "TMPDIR")
     return rows
