@@ -571,7 +571,7 @@ def make_flip(b_coefficient: int = 8, stable_sign: int = 1) -> Property:
             "flip": series.bifurcation(
                 "period-2 orbit of the frozen-D map",
                 [n["sigma"]],
-                [n.get("u", 0.0)],
+                [abs(n.get("u", 0.0))],
                 stable=[bool(n["stable"])],
                 certified=[False],
                 predicted_sigma=[n["sigma"]],
@@ -608,6 +608,18 @@ def make_flip(b_coefficient: int = 8, stable_sign: int = 1) -> Property:
         ev = judge(loss, x, DPS, EvidenceClass.MPMATH)
         ev.certificates = certs
         ev.summary = "P = p^2 + q PROVED (sympy, generic l); " + ev.summary
+        if ev.verdict is Verdict.CORROBORATED:
+            n = ev.numbers
+            cert = certify_two_cycle(TABLE[loss], n["D"], n["sigma"], n["u"])
+            if cert is not None and cert["stable"] == n["expect_stable"]:
+                ev = dataclasses.replace(
+                    ev,
+                    verdict=Verdict.CERTIFIED,
+                    evidence_class=EvidenceClass.BALL,
+                    summary=ev.summary + "; 2-cycle and its (in)stability CERTIFIED by Krawczyk in arb",
+                    numbers={**n, "certified_u": cert["u"], "certified_multiplier": cert["multiplier"]},
+                    precision=f"sympy exact; arb {BITS} bits (Krawczyk); mpmath {DPS} digits",
+                )
         return ev
 
     def recheck(loss: str, x: Fraction) -> Evidence:
@@ -631,6 +643,52 @@ def make_flip(b_coefficient: int = 8, stable_sign: int = 1) -> Property:
         check=check,
         recheck=recheck,
     )
+
+
+def certify_two_cycle(pl: ProductLoss, D: float, sigma: float, u_approx: float) -> dict[str, Any] | None:
+    """Krawczyk (checker/certify/krawczyk.py) on G(u) = F(F(u)) - u for the frozen-D map, in arb.
+
+    Returns the certified enclosure of the cycle point and of the multiplier F'(u1) F'(u2), or None when the
+    inclusion is not reached (the float/mpmath result then stands as CORROBORATED only). The instance is the
+    map with these exact binary D and sigma.
+    """
+    from checker.certify.krawczyk import interval, krawczyk_1d
+
+    with ball_precision(BITS):
+        l1, l2 = pl.loss.ball(1), pl.loss.ball(2)
+        zs, Db = to_arb(pl.zstar), to_arb(D)
+        h = (2 + to_arb(sigma)) / (l2(zs) * (4 * zs * zs + Db).sqrt())
+
+        def F(u: Any) -> Any:
+            z = zs + u
+            g = l1(z)
+            return z * (1 + (h * g) ** 2) - h * g * (4 * z * z + Db).sqrt() - zs
+
+        def dF(u: Any) -> Any:
+            z = zs + u
+            g, g2 = l1(z), l2(z)
+            r = (4 * z * z + Db).sqrt()
+            return 1 + (h * g) ** 2 + 2 * z * h * h * g * g2 - h * g2 * r - h * g * 4 * z / r
+
+        def G(u: Any) -> Any:
+            return F(F(u)) - u
+
+        def dG(u: Any) -> Any:
+            return dF(F(u)) * dF(u) - 1
+
+        width = abs(u_approx) * 1e-10  # the mpmath root is good to ~1e-20: a narrow box avoids overestimation
+        res = krawczyk_1d(G, dG, interval(u_approx - width, u_approx + width))
+        if not res.unique:
+            return None
+        u1 = F(res.box)
+        if u1.overlaps(res.box):  # not provably a genuine 2-cycle (could be the fixed point)
+            return None
+        mult = dF(res.box) * dF(u1)
+        stable = bool(abs(mult) < 1)
+        unstable = bool(abs(mult) > 1)
+        if not (stable or unstable):
+            return None
+        return {"u": Enclosure.from_arb(res.box), "multiplier": Enclosure.from_arb(mult), "stable": stable}
 
 
 def _two_cycle(pl: ProductLoss, D: float, sigma: float, P: float, dps: int) -> dict[str, Any]:
@@ -664,7 +722,7 @@ def _two_cycle(pl: ProductLoss, D: float, sigma: float, P: float, dps: int) -> d
             "stable": bool(abs(mult) < 1),
             "multiplier": float(mult),
             "u2_ratio": float(ratio),
-            "u": float(abs(u_star)),
+            "u": float(u_star),  # signed: the Krawczyk box is centred on it
         }
 
 

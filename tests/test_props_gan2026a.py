@@ -124,3 +124,13 @@ def test_t42_true_statement_converges_and_subcritical_diverges() -> None:
 )
 def test_simulation_mutants_are_refuted(mutant: object) -> None:
     _refuted(mutant(), n=2)  # type: ignore[operator]
+
+
+def test_flip_two_cycle_is_certified_by_krawczyk_on_both_sides() -> None:
+    """Supercritical (BCE, P > 0): stable cycle for sigma > 0; subcritical (alpha < 0): unstable one for sigma < 0."""
+    prop = g.make_flip()
+    for loss, stable in (("bce0.8", True), ("quartic-sub", False)):
+        ev = prop.check(loss=loss, x=Fraction(3, 2))
+        assert ev.verdict is Verdict.CERTIFIED and ev.evidence_class is EvidenceClass.BALL, ev.summary
+        mult = ev.numbers["certified_multiplier"]
+        assert (float(mult.hi) < 1) == stable and (float(mult.lo) > 1) == (not stable)
