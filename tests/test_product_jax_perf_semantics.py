@@ -86,7 +86,7 @@ def cubic() -> Loss:
     return Loss.from_string(CUBIC)
 
 
-@pytest.mark.parametrize("block", [1, 3, 8])
+@pytest.mark.parametrize("block", [1, 8])
 @pytest.mark.parametrize("steps", [17, 40])
 def test_fused_kernel_matches_reference(cubic, batch, block, steps):
     x0, y0, eta = batch
