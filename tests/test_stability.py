@@ -95,3 +95,24 @@ def test_precision_is_raised_automatically_and_undecided_reports_width() -> None
     assert high.verdict == "product-stable" and high.prec > 128
     with ball_precision(high.prec):
         assert high.alpha.overlaps(arb(10) ** -60)
+
+
+def test_degenerate_certificates_are_nontrivial_and_reverify() -> None:
+    """The stored identities redo the algebra (not "0 == 0"), verify, and fail once tampered.
+
+    alpha = 108 c^2 - 24 d vanishes at z* = 1 only (c = 1/3, d = 1/2): the polynomial route stores
+    l' = q1 f and alpha = q2 f for the factor f of l' that has z* as its root.
+    """
+    from checker.verify import CertificateError, verify_certificate
+
+    loss = Loss.from_string("(z-1)**2/2 + (z-1)**3/3 + (z-1)**4/2")
+    st = product_stability(loss, _minimum_near(loss, 1.0))
+    assert st.verdict == "degenerate"
+    assert st.certificates
+    for cert in st.certificates:
+        assert cert["kind"] == "symbolic-zero"
+        assert cert["expr"] != "0"
+        verify_certificate(cert)
+        tampered = dict(cert, expr=f"({cert['expr']}) + z/1000")
+        with pytest.raises(CertificateError):
+            verify_certificate(tampered)

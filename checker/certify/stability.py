@@ -67,8 +67,12 @@ def _run_with_timeout(fn: Any, timeout: float) -> Any:
     return box[0] if box else None
 
 
-def exact_alpha_zero(loss: Loss, zbox: arb) -> str:
-    """Decide alpha(z*) == 0 exactly with sympy; returns how (non-empty) or "" if not shown.
+def exact_alpha_zero(loss: Loss, zbox: arb) -> tuple[str, list[tuple[sp.Expr, str]]]:
+    """Decide alpha(z*) == 0 exactly with sympy; returns how (non-empty) or "" if not shown, and the
+    identities (expression == 0, what it says) that a verifier re-simplifies to re-check the decision.
+
+    Why identities and not the bare conclusion: a certificate "0 == 0" proves nothing; storing e.g.
+    alpha_l - q * f (f the factor of l' with z* as root) lets `eoscheck verify` redo the algebra.
 
     (1) alpha_l is identically 0 (e.g. the square loss); (2) l' is a polynomial with rational
     coefficients: the exact algebraic root in ``zbox`` is substituted and alpha reduced modulo its minimal
@@ -77,38 +81,47 @@ def exact_alpha_zero(loss: Loss, zbox: arb) -> str:
     """
     alpha = alpha_expr(loss)
     if _run_with_timeout(lambda: sp.simplify(alpha) == 0, SYMPY_TIMEOUT_S):
-        return "alpha_l(z) simplifies to 0 identically"
+        return "alpha_l(z) simplifies to 0 identically", [(alpha, "alpha_l(z) = 3 l3^2 - l2 l4 == 0 for all z")]
     l1 = loss.derivative(1)
     lo, hi = float(zbox.lower()), float(zbox.upper())
 
-    def polynomial() -> str:
+    def polynomial() -> tuple[str, list[tuple[sp.Expr, str]]] | None:
         if not (l1.is_polynomial(Z) and alpha.is_polynomial(Z)):
-            return ""
+            return None
         p1 = sp.Poly(l1, Z)
         if not all(c.is_Rational for c in p1.all_coeffs()):
-            return ""
+            return None
         for factor, _ in sp.factor_list(p1)[1]:
             for r in sp.Poly(factor, Z).real_roots():
                 if lo - 1e-9 <= float(r.evalf(30)) <= hi + 1e-9 and _in_box(r, zbox):
-                    if sp.rem(sp.Poly(alpha, Z), sp.Poly(factor, Z)).is_zero:
-                        return f"z* = {r} is a root of {factor.as_expr()}, which divides alpha_l exactly"
-                    return ""
-        return ""
+                    f = sp.Poly(factor, Z)
+                    q_alpha, rem = sp.div(sp.Poly(alpha, Z), f)
+                    if not rem.is_zero:
+                        return None
+                    q_l1, _ = sp.div(p1, f)
+                    fe = f.as_expr()
+                    how = f"z* = {r} is a root of {fe}, which divides alpha_l exactly"
+                    return how, [
+                        (l1 - q_l1.as_expr() * fe, f"l'(z) = ({q_l1.as_expr()}) * ({fe})"),
+                        (alpha - q_alpha.as_expr() * fe, f"alpha_l(z) = ({q_alpha.as_expr()}) * ({fe})"),
+                    ]
+        return None
 
     found = _run_with_timeout(polynomial, SYMPY_TIMEOUT_S)
     if found:
         return found
 
-    def solve() -> str:
+    def solve() -> tuple[str, list[tuple[sp.Expr, str]]] | None:
         sols = sp.solveset(l1, Z, sp.Interval(sp.Rational(lo) - 1, sp.Rational(hi) + 1))
         if not isinstance(sols, sp.FiniteSet):
-            return ""
+            return None
         for r in sols:
             if _in_box(r, zbox) and sp.simplify(alpha.subs(Z, r)) == 0:
-                return f"z* = {r} solves l'(z) = 0 and alpha_l({r}) simplifies to 0"
-        return ""
+                how = f"z* = {r} solves l'(z) = 0 and alpha_l({r}) simplifies to 0"
+                return how, [(l1.subs(Z, r), f"l'({r}) == 0"), (alpha.subs(Z, r), f"alpha_l({r}) == 0")]
+        return None
 
-    return _run_with_timeout(solve, SYMPY_TIMEOUT_S) or ""
+    return _run_with_timeout(solve, SYMPY_TIMEOUT_S) or ("", [])
 
 
 def _in_box(r: sp.Expr, zbox: arb) -> bool:
@@ -154,12 +167,9 @@ def product_stability(loss: Loss, point: CriticalPoint, *, max_prec: int = MAX_P
             )
         if not tried_exact:
             tried_exact = True
-            how = exact_alpha_zero(loss, box)
+            how, identities = exact_alpha_zero(loss, box)
             if how:
-                cert = certificate.symbolic_zero(
-                    sp.simplify(alpha_expr(loss)) if "identically" in how else sp.Integer(0),
-                    f"alpha_l(z*) = 0: {how}",
-                )
+                certs = [certificate.symbolic_zero(expr, f"alpha_l(z*) = 0: {said}") for expr, said in identities]
                 return Stability(
                     "degenerate",
                     "PROVED",
@@ -171,7 +181,7 @@ def product_stability(loss: Loss, point: CriticalPoint, *, max_prec: int = MAX_P
                     prec,
                     "alpha_l(z*) = 0 exactly; the O(eta^2) terms of P (GAN-A-FLIP) decide",
                     exact_zero=how,
-                    certificates=[cert],
+                    certificates=certs,
                 )
         if prec >= max_prec:
             width = float(alpha.rad()) * 2
