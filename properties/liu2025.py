@@ -93,7 +93,7 @@ def _analyse(run: model.Run, eps: float = 1e-3) -> Analysis:
     return Analysis(run, sharp, not why, why, tail_s, tail_l)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)  # a long run holds ~4 MB of states; shrinking revisits only the last few
 def _float_analysis(l2: float, a0: float, log_w1: float, w2: float) -> Analysis:
     """Run STEPS steps; if the run has not settled, once more with LONG_STEPS (a catapult toward the saddle
     a = 0 can take ~10^5 steps to escape). Only unsettled runs pay for the long budget."""
