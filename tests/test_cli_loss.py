@@ -91,7 +91,10 @@ def test_report_written(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     doc = json.loads(out)
     path = Path(doc["report"])
     assert path.exists()
-    report = json.loads(path.read_text()) if path.suffix == ".json" else None
-    if report is not None:
-        text = json.dumps(report)
-        assert "LOSS-MIN-1" in text and "not-product-stable" in text
+    assert path.suffix == ".json"
+    text = json.dumps(json.loads(path.read_text()))
+    assert "LOSS-MIN-1" in text and "not-product-stable" in text
+    html = Path(doc["report_html"])
+    assert html == path.with_suffix(".html")
+    page = html.read_text()
+    assert "not-product-stable" in page and "http://" not in page and "https://" not in page

@@ -55,7 +55,7 @@ batched simulations. Exit code: 0 every minimiser product-stable, 1 otherwise, 2
 @click.option("--no-diagram", is_flag=True, help="skip the certified 2-cycle diagram")
 @click.option("--seed", type=int, default=0, show_default=True, help="seed of the simulation starts")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
-@click.option("--report", is_flag=True, help="write a report (JSON + rendered) into --report-dir")
+@click.option("--report", is_flag=True, help="write the JSON report and its HTML rendering into --report-dir")
 @click.option("--report-dir", default="reports", show_default=True)
 def command(
     expr: str,
@@ -117,13 +117,25 @@ def command(
     if out_dir is not None:
         report_path = _write_report(result, payload, out_dir, started, time.monotonic() - t0, seed)
         payload["report"] = str(report_path)
+        payload["report_html"] = str(_render_html(report_path))
     if as_json:
         print_json(payload)
     else:
         _print_human(result, payload)
         if report_path is not None:
-            click.echo(f"report: {report_path}")
+            click.echo(f"report: {report_path} (rendered: {payload['report_html']})")
     return result.exit_code
+
+
+def _render_html(report_path: Path) -> Path:
+    """Render the written JSON (from the file, exactly as `eoscheck report` would) into a sibling .html."""
+    from checker.report.document import load_document
+    from checker.report.render_html import render_html
+    from checker.report.writer import atomic_write_text
+
+    out = report_path.with_suffix(".html")
+    atomic_write_text(out, render_html(load_document(report_path)))
+    return out
 
 
 def _z() -> Any:
