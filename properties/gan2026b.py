@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from checker import series
 from checker.backends.mp import mp_precision
-from checker.models import lyapunov, product
+from checker.models import lyapunov, product, toy_manifold
 from checker.models import product_symbolic as ps
 from checker.models.gan_losses import STABLE, SUBCRITICAL, TABLE, ProductLoss
 from checker.property import Property, Source
@@ -239,7 +239,41 @@ def make_thm(require_c1_positive: bool = True) -> Property:
     ``require_c1_positive=False`` is the mutant: the same conclusion claimed without c1 > 0.
     """
 
-    def judge(loss: str, x: float, u0: float, backend: str) -> Evidence:
+    def judge_toy(x: float, u0: float, beta: float, gamma: float, backend: str) -> Evidence:
+        """The non-product toy (checker/models/toy_manifold.py) at x* = (kappa y*^2, y*), y* = x/3."""
+        ys = x / 3
+        xs = toy_manifold.KAPPA * ys * ys
+        c1 = lyapunov.c1_mp(toy_manifold.loss_mp(beta, gamma), (xs, ys))
+        if require_c1_positive:
+            assume(c1["c1"] > 0)
+        eta = c1["eta"]
+        n = math.hypot(1.0, 2 * toy_manifold.KAPPA * ys)
+        start = [xs + u0 / n, ys - u0 * 2 * toy_manifold.KAPPA * ys / n]  # x* + u0 v (v: top eigenvector)
+        if backend == "jax":
+            run = toy_manifold.gd_jax(start, beta, gamma, eta, steps=2_000_000, tol=1e-10)
+            cls, prec = EvidenceClass.FLOAT, "float64 (JAX)"
+        else:
+            run = toy_manifold.gd_mp(start, beta, gamma, eta, steps=200_000, tol=1e-10)
+            run["sharpness"] = _toy_sharpness(run["theta"], beta, gamma)
+            cls, prec = EvidenceClass.MPMATH, "mpmath 30 digits"
+        lam, status = run["sharpness"], run["status"]
+        ok = status == "converged" and lam < 2 / eta
+        return Evidence(
+            Verdict.CORROBORATED if ok else Verdict.REFUTED,
+            cls,
+            f"non-product toy (beta {beta:.3g}, gamma {gamma:.3g}; c1 = {c1['c1']:.3g}) "
+            f"from x* = ({xs:.3g}, {ys:.3g}), "
+            f"u0 = {u0:.3g}, eta = 2/lambda_max = {eta:.4g}: {status} after {run['steps']} steps, final sharpness "
+            f"{lam:.6g} vs 2/eta = {2 / eta:.6g}",
+            numbers={"c1": c1["c1"], "eta": eta, "final_sharpness": lam, "status": status, "steps": run["steps"]},
+            margin=(2 / eta - lam) * eta if ok else -1.0,
+            precision=prec,
+            counterexample=None if ok else {"loss": "toy", "x": x, "u0": u0, "beta": beta, "gamma": gamma},
+        )
+
+    def judge(loss: str, x: float, u0: float, backend: str, beta: float = 0.0, gamma: float = 0.0) -> Evidence:
+        if loss == "toy":
+            return judge_toy(x, u0, beta, gamma, backend)
         pl = TABLE[loss]
         zstar, a, _, _ = pl.derivatives_at_min()
         c1 = ps_c1(pl, x)
@@ -275,14 +309,14 @@ def make_thm(require_c1_positive: bool = True) -> Property:
             numbers={"c1": c1, "eta": eta, "final_sharpness": lam, "converged": conv, "diverged": div},
             margin=(2 / eta - lam) * eta if ok else -1.0,
             precision=prec,
-            counterexample=None if ok else {"loss": loss, "x": x, "u0": u0},
+            counterexample=None if ok else {"loss": loss, "x": x, "u0": u0, "beta": 0.0, "gamma": 0.0},
         )
 
-    def check(loss: str, x: float, u0: float) -> Evidence:
-        return judge(loss, x, u0, "jax")
+    def check(loss: str, x: float, u0: float, beta: float, gamma: float) -> Evidence:
+        return judge(loss, x, u0, "jax", beta, gamma)
 
-    def recheck(loss: str, x: float, u0: float) -> Evidence:
-        return judge(loss, x, u0, "mp")
+    def recheck(loss: str, x: float, u0: float, beta: float, gamma: float) -> Evidence:
+        return judge(loss, x, u0, "mp", beta, gamma)
 
     cond = "c1(x*) > 0 and " if require_c1_positive else ""
     return Property(
@@ -290,21 +324,31 @@ def make_thm(require_c1_positive: bool = True) -> Property:
         title="convergence to the minimiser manifold at the EoS threshold",
         source=_src("Thm 4.4 (numbering SECONDARY)"),
         statement=f"{cond}Pi_T grad S(x*) != 0: GD with eta = 2/lambda_max(H(x*)) from a neighbourhood of x* converges "
-        "to a point of M with sharpness < 2/eta (checked on l(xy) with a fixed-D perturbation z = z* + u0)",
+        "to a point of M with sharpness < 2/eta (checked on l(xy) with a fixed-D perturbation z = z* + u0, and on a "
+        "non-product toy L = q(y) phi(x - m(y)) with a curved minimiser set, from x* + u0 v)",
         hypotheses="(G) M a C^k submanifold with rank H = codim M; (S) simple top eigenvalue = 2/eta (reconstructed)",
         provenance=("RECONSTRUCTED", "SOURCED", "SECONDARY", "DERIVED"),
         open_points=("O-3",),
         strategy=st.fixed_dictionaries(
             {
-                "loss": st.sampled_from((*STABLE[:2], *SUBCRITICAL)),
+                "loss": st.sampled_from((*STABLE[:2], *SUBCRITICAL, "toy")),
                 "x": st.floats(2.0, 4.0),
                 "u0": st.floats(1e-3, 5e-2),
+                "beta": st.floats(-1.5, 1.5),  # the toy's cubic and quartic coefficients (unused for l(xy))
+                "gamma": st.floats(-2.0, 2.0),
             }
         ),
         check=check,
         recheck=recheck,
         uses_jax=True,
     )
+
+
+def _toy_sharpness(theta: list[float], beta: float, gamma: float) -> float:
+    """Top Hessian eigenvalue of the toy at theta, from mpmath partials (the recheck's independent measure)."""
+    parts = lyapunov.partials_mp(toy_manifold.loss_mp(beta, gamma), (theta[0], theta[1]), 30)
+    a, b, c = (float(parts[k]) for k in ((2, 0), (1, 1), (0, 2)))
+    return (a + c) / 2 + math.sqrt(((a - c) / 2) ** 2 + b * b)
 
 
 PROPERTIES: list[Property] = [make_ps(), make_lyap(), make_tan(), make_thm()]

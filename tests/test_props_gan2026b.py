@@ -88,3 +88,15 @@ def test_mutant_is_refuted_after_recheck(mutant: object) -> None:
     assert res.verdict is Verdict.REFUTED, (res.verdict, res.evidence.summary)
     assert res.evidence.evidence_class is EvidenceClass.MPMATH  # the high-precision recheck confirmed it
     assert res.evidence.counterexample and res.stats.replay
+
+
+def test_thm_on_the_non_product_toy_converges_in_float_and_in_the_recheck() -> None:
+    prop = g.make_thm()
+    args = {"loss": "toy", "x": 3.0, "u0": 0.01, "beta": 1.0, "gamma": -1.0}
+    ev = prop.check(**args)
+    assert ev.verdict is Verdict.CORROBORATED and ev.numbers["c1"] > 0, ev.summary
+    assert ev.numbers["final_sharpness"] < 2 / ev.numbers["eta"]
+    assert prop.recheck is not None
+    again = prop.recheck(**args)
+    assert again.verdict is Verdict.CORROBORATED
+    assert abs(again.numbers["final_sharpness"] - ev.numbers["final_sharpness"]) < 1e-6
