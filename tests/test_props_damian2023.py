@@ -106,3 +106,14 @@ def test_period_and_drift_measurements_match_theorems_numbers():
     big = dm.drift_per_cycle(2 * 2**0.5, 0.0, 0.02, 1.0, 1.0)
     small = dm.drift_per_cycle(2 * 2**0.5, 0.0, 0.01, 1.0, 1.0)
     assert 1.6 < big / small < 2.6
+
+
+@pytest.mark.parametrize("pid", ["DNL-TOY", "DNL-EQ3", "DNL-C1", "DNL-PRED"])
+def test_certificates_pass_the_independent_verifier(pid):
+    from checker.verify import verify_certificate
+
+    prop = next(p for p in d.PROPERTIES if p.id == pid)
+    result = run_property(prop, profile="quick", seed=3, database=False)
+    assert result.evidence.certificates
+    for cert in result.evidence.certificates:
+        verify_certificate(cert)
