@@ -164,7 +164,10 @@ def make_tan(coefficient: float = 1.0) -> Property:
         pl = TABLE[loss]
         zstar = pl.derivatives_at_min()[0]
         l1 = pl.loss.mp(1)
-        ps_ = [1e-2 * 2.0**-k for k in range(5)]
+        # The order is fitted on the 4 smallest p only: where the O(p) coefficient is small (e.g. logcosh at
+        # x* = (3, 1/3)) the O(p^2) term still competes at p = 1e-2, and a fit over all points reads
+        # the pre-asymptotic bend as order 0.68 for a true statement.
+        ps_ = [1e-2 * 2.0**-k for k in range(7)]
         errs, normals = [], []
         with mp_precision(dps):
             xs = mpmath.mpf(x)
@@ -184,7 +187,7 @@ def make_tan(coefficient: float = 1.0) -> Property:
                 claim = -coefficient * eta * p * p * grad_s_t
                 errs.append(float(abs(move_t - claim) / abs(claim)))
                 normals.append(float(((px - xs) * v[0] + (py - ys) * v[1]) / p))
-        slope, intercept = np.polyfit(np.log(ps_), np.log(errs), 1)
+        slope, intercept = np.polyfit(np.log(ps_[-4:]), np.log(errs[-4:]), 1)
         ok = slope >= 0.75 and errs[-1] < 0.1
         ser = {
             "order": series.fit(
@@ -221,7 +224,7 @@ def make_tan(coefficient: float = 1.0) -> Property:
         title="two-step tangent drift = gradient step on the sharpness along M",
         source=_src("Sec. 3 (tangent dynamics; derived)"),
         statement=f"x = x* + p v: Pi_T(f(f(x)) - x*) = -{coefficient:g} eta p^2 Pi_T grad S(x*) + O(p^3), eta = "
-        "2/lambda_max(x*); the relative error falls like p (order fitted over p = 1e-2 .. 6e-4)",
+        "2/lambda_max(x*); the relative error falls like p (order fitted over the 4 smallest of p = 1e-2 .. 1.6e-4)",
         hypotheses="l(xy), x* on {xy = z*} with x*^2 != y*^2 (Pi_T grad S != 0)",
         provenance=("DERIVED",),
         strategy=st.fixed_dictionaries(
