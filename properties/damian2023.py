@@ -603,9 +603,12 @@ def make_c1(plus_factor: sp.Expr = TWO, minus_shift: sp.Expr = MINUS_ONE, prec: 
         "h(relaxation of z_-) >= g0": dm.h_sym(relax_minus) - G,
     }
 
-    def _ode_extremes(alpha: float, beta: float, x0: float, y0: float) -> tuple[float, float]:
-        """min and max of Z over two periods of the ODE: Z is extremal exactly where Y = 0 (events, DOP853)."""
+    def _ode_extremes(alpha: float, beta: float, x0: float, y0: float) -> tuple[float, float, float]:
+        """min and max of Z, and max |Y|, over about a period of the ODE (DOP853 with events): Z is extremal
+        exactly where Y = 0, and |Y| where X = delta (Y' = 0)."""
         from scipy.integrate import solve_ivp
+
+        delta = math.sqrt(2 * alpha / beta)
 
         def f(_t: float, s: np.ndarray) -> list[float]:
             return [s[0] * s[1], alpha - beta * s[0] ** 2 / 2]
@@ -613,12 +616,15 @@ def make_c1(plus_factor: sp.Expr = TWO, minus_shift: sp.Expr = MINUS_ONE, prec: 
         def y_zero(_t: float, s: np.ndarray) -> float:
             return float(s[1])
 
+        def x_delta(_t: float, s: np.ndarray) -> float:
+            return float(s[0] - delta)
+
         y_zero.terminal = 3  # type: ignore[attr-defined]  # three turning points cover both extremes
         horizon = 2 * 2 * math.pi / math.sqrt(2 * alpha) * 50  # generous: large orbits are slower
-        sol = solve_ivp(f, (0.0, horizon), [x0, y0], method="DOP853", rtol=1e-11, atol=1e-13, events=y_zero)
-        xs = [float(e[0]) for e in sol.y_events[0]] or [x0]
-        zs = [beta * x * x / (2 * alpha) for x in xs]
-        return min(zs), max(zs)
+        sol = solve_ivp(f, (0.0, horizon), [x0, y0], method="DOP853", rtol=1e-11, atol=1e-13, events=[y_zero, x_delta])
+        zs = [beta * float(e[0]) ** 2 / (2 * alpha) for e in sol.y_events[0]] or [beta * x0 * x0 / (2 * alpha)]
+        ymax = max([abs(float(e[1])) for e in sol.y_events[1]] or [abs(y0)])
+        return min(zs), max(zs), ymax
 
     def check(alpha: float, beta: float, r: float, v: float) -> Evidence:
         params = {"alpha": alpha, "beta": beta, "r": r, "v": v}
@@ -660,22 +666,24 @@ def make_c1(plus_factor: sp.Expr = TWO, minus_shift: sp.Expr = MINUS_ONE, prec: 
                         numbers=numbers,
                         precision=f"arb {prec} bits",
                     )
-        zmin, zmax = _ode_extremes(alpha, beta, float(x0.mid()), float(y0.mid()))
+        zmin, zmax, ymax = _ode_extremes(alpha, beta, float(x0.mid()), float(y0.mid()))
         zp, zm = float(numbers["z_+"].hi), float(numbers["z_-"].lo)
-        numbers.update({"ode_min_Z": zmin, "ode_max_Z": zmax})
-        if abs(zmax - zp) > 1e-4 * zp or abs(zmin - zm) > 1e-4 * max(zm, 1e-3):
+        ybound = math.sqrt(alpha * float(g_enc.hi))  # |Y| <= sqrt(alpha g0), attained where X = delta
+        numbers.update({"ode_min_Z": zmin, "ode_max_Z": zmax, "ode_max_abs_Y": ymax, "Y_bound": ybound})
+        if abs(zmax - zp) > 1e-4 * zp or abs(zmin - zm) > 1e-4 * max(zm, 1e-3) or abs(ymax - ybound) > 1e-4 * ybound:
             return Evidence(
                 Verdict.UNDECIDED,
                 EvidenceClass.FLOAT,
-                f"certified bounds, but the DOP853 orbit's range [{zmin:.6g}, {zmax:.6g}] does not reach "
-                f"[{zm:.6g}, {zp:.6g}]: integration too coarse or bounds not tight",
+                f"certified bounds, but the DOP853 orbit's range [{zmin:.6g}, {zmax:.6g}], max |Y| {ymax:.6g} "
+                f"does not reach [{zm:.6g}, {zp:.6g}], {ybound:.6g}: integration too coarse or bounds not tight",
                 numbers=numbers,
             )
         return Evidence(
             Verdict.CERTIFIED,
             EvidenceClass.BALL,
             f"z_- = {numbers['z_-'].lo[:10]}.. <= Z <= z_+ = {numbers['z_+'].hi[:10]}.. (g0 = "
-            f"{g_enc.lo[:8]}), relaxations certified; ODE (DOP853) orbit range [{zmin:.6g}, {zmax:.6g}]",
+            f"{g_enc.lo[:8]}), relaxations certified; ODE (DOP853) orbit: Z in [{zmin:.6g}, {zmax:.6g}], "
+            f"max |Y| = {ymax:.6g} = sqrt(alpha g0) to 1e-4",
             numbers=numbers,
             certificates=certs,
             margin=worst,
