@@ -17,7 +17,7 @@ def test_descent_lemma_certified_under_ci():
     assert result.evidence.certificates[0]["kind"] == "ball-sign"
 
 
-@pytest.mark.parametrize("constant", [4.0, pytest.param(2.2, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("constant", [4.0, 2.2])
 def test_wrong_constant_is_refuted_with_replayable_counterexample(constant):
     prop = dataclasses.replace(classical.make_descent_1d(constant), max_examples={"ci": 150})
     result = run_property(prop, profile="ci", database=False)
