@@ -766,7 +766,10 @@ def _two_cycle(pl: ProductLoss, D: float, sigma: float, P: float, dps: int) -> d
 
 # ---- simulations at the EoS (GAN-A-T4.2, GAN-A-T4.3) --------------------------------------------------
 U0 = 1e-7  # initial offset of z from z* (THEOREMS.md 6.2): both coordinates scaled by sqrt(1 + U0/z*)
-GRAD_TOL = 1e-10
+# |l'(xy)| below which a run counts as converged. Not 1e-10: at eta ~ 0.009 (sharpness ~ 220) float64 GD
+# stalls at the rounding floor just above 1e-10 and never "converges" (seen at seed 18, Zhu quartic); the
+# final sharpness moves by < 1e-8 between 1e-10 and 3e-10.
+GRAD_TOL = 3e-10
 MAX_STEPS = 3_000_000
 
 
@@ -972,6 +975,16 @@ def make_t43(gap_coefficient: float = 3.0, eta_power: int = 1) -> Property:
         }
         ok = ok_sim and slope >= 2.5 and tol_margin >= 0
         cls = EvidenceClass.FLOAT if backend == "jax" else EvidenceClass.MPMATH
+        if not ok_sim and not any(sim["diverged"]):
+            # a run that neither converged nor diverged within the step budget says nothing about the claim
+            return Evidence(
+                Verdict.UNDECIDED,
+                cls,
+                f"{loss}, sigma0 {sigma0:.3g}: not every run settled within the step budget "
+                f"(stop steps {sim['steps']}); no order fitted",
+                numbers=numbers,
+                precision="float64 (JAX)" if backend == "jax" else "mpmath 20 digits",
+            )
         return Evidence(
             Verdict.CORROBORATED if ok else Verdict.REFUTED,
             cls,
