@@ -30,7 +30,7 @@ def _venv_python() -> Path:
 
 
 def _ensure_installed() -> Path:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 -- dev.py runs under whatever python3 the user has
         sys.exit(f"dev.py: eos-checker needs Python 3.11 or newer (this is {sys.version.split()[0]})")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     python = _venv_python()
