@@ -2,7 +2,8 @@
 """One entry point for a fresh clone: installs eos-checker into ./.venv, then runs a job.
 
     python3 dev.py run [ARGS...]     # eoscheck run (quick profile, report into reports/)
-    python3 dev.py test [--slow]     # the test suite (what CI runs); --slow runs the slow profile too
+    python3 dev.py test [--slow]     # ruff (lint + format check), then the test suite (what CI runs);
+                                     # --slow runs the slow tests too
     python3 dev.py bench [ARGS...]   # benchmarks -> benchmarks/RESULTS.md
     python3 dev.py eoscheck ARGS...  # any eoscheck command
 
@@ -59,6 +60,10 @@ def main(argv: list[str]) -> int:
         slow = "--slow" in rest
         rest = [a for a in rest if a != "--slow"]
         markers = ["-m", ""] if slow else []
+        for lint in (["check", "."], ["format", "--check", "."]):
+            code = subprocess.call([str(python), "-m", "ruff", *lint], cwd=ROOT, env=env)
+            if code:
+                return code
         cmd = [str(python), "-m", "pytest", "-n", "2", *markers, *rest]
     elif job == "bench":
         cmd = [str(python), "-m", "benchmarks.run_all", *rest]
