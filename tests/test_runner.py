@@ -132,17 +132,25 @@ def test_reconstructed_statements_say_so_in_the_notes() -> None:
 
 
 def test_same_seed_same_results() -> None:
+    drawn: list[float] = []
+
     def noisy(x: float) -> Evidence:
+        drawn.append(x)
         return Evidence(Verdict.CORROBORATED, EvidenceClass.FLOAT, f"x={x!r}", margin=abs(x - 0.5), numbers={"x": x})
 
     prop = _prop(noisy, strategy=st.fixed_dictionaries({"x": st.floats(0, 1)}))
-    one = run_property(prop, profile="quick", seed=123, database=False)
-    two = run_property(prop, profile="quick", seed=123, database=False)
-    other = run_property(prop, profile="quick", seed=124, database=False)
+    runs = []
+    for seed in (123, 123, 124):
+        drawn.clear()
+        runs.append((run_property(prop, profile="quick", seed=seed, database=False), list(drawn)))
+    (one, draws_one), (two, draws_two), (_, draws_other) = runs
     assert one.stats.best_target == two.stats.best_target
     assert one.evidence.numbers == two.evidence.numbers
     assert one.stats.examples == two.stats.examples
-    assert other.evidence.numbers != one.evidence.numbers  # the seed does drive the draws
+    assert draws_one == draws_two
+    # the seed does drive the draws (compared as whole sequences: the worst-margin example alone can coincide,
+    # e.g. both seeds hit Hypothesis's favourite boundary value 0.5)
+    assert draws_other != draws_one
 
 
 def test_run_suite_keeps_order_and_reports_each() -> None:
