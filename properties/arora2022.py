@@ -74,6 +74,19 @@ def _verdict(ok: bool, high: bool) -> tuple[Verdict, EvidenceClass, str]:
 _PERTURB = st.floats(-0.25, 0.25, allow_nan=False)
 
 
+def _phase2_strategy(eta_lo: float, eta_hi: float) -> st.SearchStrategy[dict[str, Any]]:
+    """Phase-2 draws: eta0, the update rule (GD on sqrt L or normalized GD) and a perturbed start."""
+    return st.fixed_dictionaries(
+        {
+            "eta0": st.floats(eta_lo, eta_hi),
+            "rule": st.sampled_from(["sqrt", "ngd"]),
+            "d1": _PERTURB,
+            "d2": _PERTURB,
+            "d3": _PERTURB,
+        }
+    )
+
+
 # ---- ALP-P1 ------------------------------------------------------------------------------------------------
 def make_p1(expected_order: float = 1.0, tolerance: float = 0.3, c_eta: float = 5.0) -> Property:
     """ALP-P1: GD on sqrt L decreases L monotonically until sqrt L <= c_eta * eta, within Theta(1/eta) steps.
@@ -195,15 +208,7 @@ def make_p2_id(constant: float = 0.5, ngd_constant: float = 1.0, min_order: floa
         provenance=["SOURCED", "DERIVED"],
         hypotheses="test problem of THEOREMS 6.4, start perturbed by <= 0.25 per coordinate; window of 400 steps "
         "after 4/eta; eta in eta0/4 .. eta0, eta0 in [0.01, 0.02]",
-        strategy=st.fixed_dictionaries(
-            {
-                "eta0": st.floats(0.01, 0.02),
-                "rule": st.sampled_from(["sqrt", "ngd"]),
-                "d1": _PERTURB,
-                "d2": _PERTURB,
-                "d3": _PERTURB,
-            }
-        ),
+        strategy=_phase2_strategy(0.01, 0.02),
         check=evaluate,
         recheck=_high_precision(evaluate),
         open_points=("O-6",),
@@ -269,15 +274,7 @@ def make_p2_rate(
         provenance=["SOURCED", "DERIVED"],
         hypotheses="test problem of THEOREMS 6.4 (Phi in closed form from the conserved u1^2 - |u2,u3|^2); "
         "start perturbed by <= 0.25; tau = 1 from step 5/eta; eta0 in [0.02, 0.04]",
-        strategy=st.fixed_dictionaries(
-            {
-                "eta0": st.floats(0.02, 0.04),
-                "rule": st.sampled_from(["sqrt", "ngd"]),
-                "d1": _PERTURB,
-                "d2": _PERTURB,
-                "d3": _PERTURB,
-            }
-        ),
+        strategy=_phase2_strategy(0.02, 0.04),
         check=evaluate,
         recheck=_high_precision(evaluate),
         open_points=("O-6",),
