@@ -10,7 +10,8 @@ Design choices, and why:
 * Summaries only by default (memory flat in the number of steps); ``record_every=k`` also returns the
   path every k steps (memory ~ steps/k).
 * Compiled kernels are cached per (loss, dtype, options), and ``steps``, ``grad_tol``, ``diverge_bound``
-  and all values are runtime arguments; batch lengths are padded to power-of-two buckets (chunking.py).
+  and all values are runtime arguments; batch lengths are padded to buckets (chunking.py: powers of two,
+  finer above 8192).
   So Hypothesis examples never re-jit: :func:`trace_count` counts traces, for tests to check that.
 * Batches larger than ``max_chunk`` run in chunks of one compiled shape; on several devices each chunk is
   split across all of them (sharding.py). ``pip install .[gpu]`` makes the same code run on GPUs.
