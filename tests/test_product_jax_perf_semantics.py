@@ -114,6 +114,17 @@ def test_period2_amplitude_when_stopping_at_a_block_start(cubic):
             assert mismatches(res, ref) == [], (steps, block)
 
 
+def test_divergence_on_the_last_step_of_a_block_that_comes_back(cubic):
+    """Regression: crossing diverge_bound on a block's last step, then returning inside on the next, was
+    recorded at the wrong step (11 instead of 9)."""
+    x0, y0 = np.array([-0.391431603397157]), np.array([-1.876625431110269])
+    eta = np.array([1.3316952639730424])
+    ref = reference(_cubic_l1, x0, y0, eta, 40, 1e-3, 1.2)
+    assert ref["divergence_step"].tolist() == [9]
+    res = simulate_product_batch(cubic, x0, y0, eta, steps=40, grad_tol=1e-3, diverge_bound=1.2, check_every=3)
+    assert mismatches(res, ref) == []
+
+
 def test_exact_fixed_point_with_zero_tolerance(cubic):
     """grad_tol = 0 freezes exactly at a zero gradient: (1, 1) is a minimiser (z = 1), (0, 0) a saddle."""
     res = simulate_product_batch(cubic, [1.0, 0.0, 1.5], [1.0, 0.0, 0.5], 0.1, steps=50)
