@@ -35,6 +35,21 @@ from hypothesis.strategies import SearchStrategy
 from checker.verdict import Evidence, Provenance
 
 
+class OutsideHypotheses(Exception):
+    """The drawn instance lies outside the statement's hypotheses: not a counterexample, not evidence."""
+
+
+def require(condition: object) -> None:
+    """Use in a check instead of ``hypothesis.assume``.
+
+    Why not ``assume``: checks are also called outside Hypothesis (the high-precision recheck, replays,
+    a user calling ``prop.check`` under pytest), where ``assume`` is deprecated and will become an error.
+    The runner turns this into ``hypothesis.reject()`` inside its test, and into "not applicable" elsewhere.
+    """
+    if not condition:
+        raise OutsideHypotheses
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a statement is printed: ``paper`` is the short key used by ``--paper`` (e.g. gan2026a)."""

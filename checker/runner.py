@@ -40,7 +40,7 @@ from hypothesis.errors import UnsatisfiedAssumption
 
 from checker.claim import ClaimResult, HypothesisStats
 from checker.profiles import DEFAULT_PROFILE, Profile, get_profile, settings_for
-from checker.property import Property
+from checker.property import OutsideHypotheses, Property
 from checker.verdict import RIGOROUS_CLASSES, Evidence, EvidenceClass, Verdict
 
 _RANK = {Verdict.UNDECIDED: 0, Verdict.CORROBORATED: 1, Verdict.CERTIFIED: 2, Verdict.PROVED: 3}
@@ -186,6 +186,9 @@ def _run_hypothesis(prop: Property, prof: Profile, run_seed: int, database: bool
         except UnsatisfiedAssumption:
             trace.invalid += 1
             raise
+        except OutsideHypotheses:
+            trace.invalid += 1
+            hypothesis.reject()
         trace.add(params, ev)
         if ev.margin is not None and math.isfinite(ev.margin):
             hypothesis.target(-float(ev.margin), label="-margin")
@@ -252,6 +255,10 @@ def _confirm(prop: Property, params: dict[str, Any], ev: Evidence, stats: Hypoth
         return ClaimResult(prop, Verdict.REFUTED, ev, stats, notes=["refuted by exact/ball evidence"])
     try:
         confirmation = prop.recheck(**params)
+    except OutsideHypotheses:
+        summary = f"{ev.summary}; the recheck finds the example outside the statement's hypotheses"
+        undecided = _undecided_copy(ev, summary, counterexample)
+        return ClaimResult(prop, Verdict.UNDECIDED, undecided, stats, notes=[NOT_CONFIRMED])
     except Exception as exc:
         summary = f"{ev.summary}; recheck raised {type(exc).__name__}: {exc}"
         undecided = _undecided_copy(ev, summary, counterexample)

@@ -20,14 +20,13 @@ from typing import Any
 
 import sympy as sp
 from flint import arb
-from hypothesis import assume
 from hypothesis import strategies as st
 
 from checker import certificate
 from checker.backends.ball import ball_precision, to_arb
 from checker.loss import Loss
 from checker.parse import Z
-from checker.property import Property, Source
+from checker.property import Property, Source, require
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
 
 PREC = 128
@@ -75,13 +74,13 @@ def make_descent_1d(constant: float = 2.0) -> Property:
         with ball_precision(PREC):
             th = to_arb(theta)
             g = l1(th)
-            assume(abs(float(g.mid())) > 1e-6)  # the lemma is about a nonzero gradient
+            require(abs(float(g.mid())) > 1e-6)  # the lemma is about a nonzero gradient
             eta, box = _step_size(l2, th, g, frac)
             eta_b = to_arb(eta)
             m_up = _arb_up(l2(box))
             # the hypothesis, certified: the segment lies in the box and eta * S < constant on it
             inside = bool((th - eta_b * g).overlaps(box)) and bool(abs(eta_b * g) < box.rad())
-            assume(inside and bool(eta_b * l2(box) < constant))
+            require(inside and bool(eta_b * l2(box) < constant))
             delta = l0(th - eta_b * g) - l0(th)
         scale = eta * float(g.mid()) ** 2
         margin = -float(delta.mid()) / scale
@@ -190,7 +189,7 @@ def make_descent_product(constant: float = 2.0) -> Property:
             xb, yb = to_arb(x), to_arb(y)
             d1 = l1(xb * yb)
             gx, gy = d1 * yb, d1 * xb
-            assume(abs(float(d1.mid())) > 1e-6 and abs(x) + abs(y) > Fraction(1, 1000))
+            require(abs(float(d1.mid())) > 1e-6 and abs(x) + abs(y) > Fraction(1, 1000))
             eta = min(constant * frac / max(_arb_up(_hess_top(l1, l2, xb, yb)), 1e-3), 10.0)
             for _ in range(8):  # as in 1-D: the box depends on eta, iterate to a consistent pair
                 bx, by = _box(xb, yb, gx, gy, eta)
@@ -206,7 +205,7 @@ def make_descent_product(constant: float = 2.0) -> Property:
                 bool(p.overlaps(b)) and bool(abs(p - b.mid()) < b.rad())
                 for p, b in ((xb, bx), (yb, by), (x1, bx), (y1, by))
             )
-            assume(inside and bool(eta_b * s_box < constant))
+            require(inside and bool(eta_b * s_box < constant))
             delta = l0(x1 * y1) - l0(xb * yb)
         m_up = _arb_up(s_box)
         scale = eta * float((gx * gx + gy * gy).mid())

@@ -17,13 +17,12 @@ from typing import Any
 import mpmath
 import numpy as np
 import sympy as sp
-from hypothesis import assume
 from hypothesis import strategies as st
 
 from checker import certificate, series
 from checker.backends.ball import ball_function, ball_precision, to_arb
 from checker.models import damian as dm
-from checker.property import Property, Source
+from checker.property import Property, Source, require
 from checker.runner import proves_class
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
 
@@ -160,7 +159,7 @@ def make_l_grads(scale: float = 1.0, tol: float = 1e-6) -> Property:
 
         e, c, theta = _instance(seed, spread)
         _s, u, gap = autodiff.top_eigenpair(polyloss.hessian_np(theta, e, c))
-        assume(gap > 0.2)
+        require(gap > 0.2)
         uj = jnp.asarray(u)
         ad = np.asarray(
             autodiff.d3_fn(polyloss.loss_jax)(jnp.asarray(theta), (e, c), uj, uj)
@@ -635,7 +634,7 @@ def make_c1(plus_factor: sp.Expr = TWO, minus_shift: sp.Expr = MINUS_ONE, prec: 
             z0 = b * x0 * x0 / (2 * a)
             g0 = z0 - z0.log() - 1 + y0 * y0 / a
             # g0 = 0 is the fixed point itself (z_- = z_+ = 1, Lambert W at its branch point): nothing to bound
-            assume(bool(g0 > to_arb("1e-6")))
+            require(bool(g0 > to_arb("1e-6")))
             g_enc = Enclosure.from_arb(g0)
             certs, numbers = [], {"g0": g_enc}
             for name, expr in (("z_+", z_plus), ("z_-", z_minus)):

@@ -16,7 +16,6 @@ from typing import Any
 
 import mpmath
 import numpy as np
-from hypothesis import assume
 from hypothesis import strategies as st
 
 from checker import series
@@ -24,7 +23,7 @@ from checker.backends.mp import mp_precision
 from checker.models import lyapunov, product, toy_manifold
 from checker.models import product_symbolic as ps
 from checker.models.gan_losses import STABLE, SUBCRITICAL, TABLE, ProductLoss
-from checker.property import Property, Source
+from checker.property import Property, Source, require
 from checker.runner import proves_class
 from checker.verdict import Evidence, EvidenceClass, Verdict
 from properties.gan2026a import _prove_cached
@@ -248,7 +247,7 @@ def make_thm(require_c1_positive: bool = True) -> Property:
         xs = toy_manifold.KAPPA * ys * ys
         c1 = lyapunov.c1_mp(toy_manifold.loss_mp(beta, gamma), (xs, ys))
         if require_c1_positive:
-            assume(c1["c1"] > 0)
+            require(c1["c1"] > 0)
         eta = c1["eta"]
         n = math.hypot(1.0, 2 * toy_manifold.KAPPA * ys)
         start = [xs + u0 / n, ys - u0 * 2 * toy_manifold.KAPPA * ys / n]  # x* + u0 v (v: top eigenvector)
@@ -281,7 +280,7 @@ def make_thm(require_c1_positive: bool = True) -> Property:
         zstar, a, _, _ = pl.derivatives_at_min()
         c1 = ps_c1(pl, x)
         if require_c1_positive:
-            assume(c1 > 0)
+            require(c1 > 0)
         y = zstar / x
         d = x * x - y * y  # fixed imbalance; z = z* + u0 (THEOREMS: "a fixed-D perturbation")
         eta = 2 / (a * (x * x + y * y))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from checker.property import Property, Source
+from checker.property import Property, Source, require
 from checker.runner import NO_RECHECK, NOT_CONFIRMED, proves_class, run_property, run_suite
 from checker.verdict import Evidence, EvidenceClass, Verdict
 
@@ -159,3 +159,39 @@ def test_run_suite_keeps_order_and_reports_each() -> None:
     results = run_suite(props, profile="quick", seed=1, on_result=lambda r: seen.append(r.prop.id), database=False)
     assert [r.prop.id for r in results] == ["T-0", "T-1", "T-2"]
     assert sorted(seen) == ["T-0", "T-1", "T-2"]
+
+
+def test_require_marks_examples_invalid_not_refuted() -> None:
+    """Instances outside the hypotheses (here odd n) are skipped, and the claim on the rest is judged."""
+
+    def check(n: int) -> Evidence:
+        require(n % 2 == 0)
+        return _threshold_check(2000, EvidenceClass.FLOAT)(n)
+
+    res = run_property(_prop(check), seed=1, database=False)
+    assert res.verdict is Verdict.CORROBORATED
+    assert res.stats.invalid > 0
+
+
+def test_require_failing_in_the_recheck_leaves_the_claim_open() -> None:
+    """A float refutation whose recheck says "outside the hypotheses" is not confirmed: UNDECIDED."""
+
+    def recheck(n: int) -> Evidence:
+        require(False)
+        raise AssertionError("unreachable")
+
+    res = run_property(_prop(_threshold_check(10, EvidenceClass.FLOAT), recheck=recheck), seed=1, database=False)
+    assert res.verdict is Verdict.UNDECIDED
+    assert NOT_CONFIRMED in res.notes
+
+
+def test_require_outside_hypothesis_raises_no_warning() -> None:
+    import warnings
+
+    from checker.property import OutsideHypotheses
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        require(True)
+        with pytest.raises(OutsideHypotheses):
+            require(False)
