@@ -299,17 +299,27 @@ def make_quad(constant: float = 1.0, steps: int = 400, tol: float = 1e-9) -> Pro
         target = constant * eta * l1
         dev = max(float(abs(norms[k] + norms[k + 1] - target)) for k in range(20)) / (eta * l1)
         off = float(abs(l2 * traj[-1][1])) / (eta * l1)
-        worst = max(dev, off)
+        off_before = float(abs(l2 * traj[-1 - steps // 2][1])) / (eta * l1)
+        # The theorem is asymptotic: alignment is geometric but its rate depends on the cycle's split, and can
+        # be slow (x = (3.89, 0.031), l2/l1 = 0.4375, eta = 1.81 still has 8e-9 after 400 steps). So the v2
+        # component must be below tol OR still shrinking (halved over the last half of the run), and the sum
+        # may deviate to first order in that component.
+        aligned = off <= tol or off <= 0.5 * off_before
+        sum_tol = max(tol, 10 * off)
+        worst = max(dev / sum_tol, 0.0 if aligned else off / max(0.5 * off_before, tol)) * tol
         margin = (tol - worst) / tol
-        verdict, cls, prec = _verdict(worst <= tol, high)
+        verdict, cls, prec = _verdict(dev <= sum_tol and aligned, high)
         return Evidence(
             verdict,
             cls,
             f"last 20 pairs: |norm(Ax_t) + norm(Ax_t+1) - {constant:g} eta l1|/(eta l1) <= {dev:.2e}; "
-            f"|<v2, Ax>|/(eta l1) = {off:.2e} (tolerance {tol:g})",
-            numbers={"deviation": dev, "v2_component": off, "pair": [float(norms[-2]), float(norms[-1])]},
+            f"|<v2, Ax>|/(eta l1) = {off:.2e} (tolerance {tol:g}, or halving: "
+            f"{off_before:.2e} {steps // 2} steps before)",
+            numbers={"deviation": dev, "v2_component": off, "v2_component_half_run_before": off_before,
+                     "pair": [float(norms[-2]), float(norms[-1])]},
             margin=margin, precision=prec,
-            counterexample=None if worst <= tol else {"x1": x1, "x2": x2, "ratio": ratio, "l1": l1, "eta": eta},
+            counterexample=None if dev <= sum_tol and aligned
+            else {"x1": x1, "x2": x2, "ratio": ratio, "l1": l1, "eta": eta},
         )  # fmt: skip
 
     def nonzero(x: float) -> bool:
@@ -323,7 +333,9 @@ def make_quad(constant: float = 1.0, steps: int = 400, tol: float = 1e-9) -> Pro
         "norm(A x_t) + norm(A x_{t+1}) = eta lambda_1",
         provenance=["SOURCED", "DERIVED"],
         hypotheses="A = diag(l1, l2), l2/l1 in [0.05, 0.45], l1 in [0.5, 3], eta in [0.1, 2], "
-        f"|x1| >= 0.05; {steps} steps",
+        f"|x1| >= 0.05; {steps} steps; aligned = the v2 part of A x below the tolerance or still halving over the "
+        "last half of the run (the alignment rate depends on the cycle's split); the sum may deviate to first "
+        "order in that part",
         strategy=st.fixed_dictionaries(
             {
                 "x1": st.floats(-5.0, 5.0).filter(nonzero),
