@@ -20,8 +20,9 @@ import flint
 import sympy as sp
 from flint import arb, fmpq
 
+from checker.backends.precision import checked_precision
 from checker.backends.translate import Ops, compile_expr
-from checker.errors import NonSmoothPointError, UserInputError
+from checker.errors import NonSmoothPointError
 
 MAX_BALL_PREC = 1 << 16  # bits; far beyond anything the checks need, small enough never to hang
 
@@ -32,26 +33,13 @@ def ball_precision(bits: int) -> Iterator[None]:
 
     Refuses precisions outside 2..MAX_BALL_PREC: a precision read from a (possibly tampered) report or typed
     by a user must not make flint allocate gigabytes."""
-    n = _whole(bits)
-    if n is None or not 2 <= n <= MAX_BALL_PREC:
-        raise UserInputError(f"ball precision of {bits} bits is impossible here (use 2..{MAX_BALL_PREC})")
+    n = checked_precision(bits, 2, MAX_BALL_PREC, "ball precision (bits)")
     old = flint.ctx.prec
     flint.ctx.prec = n
     try:
         yield
     finally:
         flint.ctx.prec = old
-
-
-def _whole(value: Any) -> int | None:
-    """value as an int if it is a whole number (int, numpy int, 50.0), else None."""
-    if isinstance(value, bool):
-        return None
-    try:
-        n = int(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return n if n == value else None
 
 
 def to_arb(value: Any) -> arb:

@@ -12,30 +12,17 @@ from typing import Any
 import mpmath
 import sympy as sp
 
+from checker.backends.precision import checked_precision
 from checker.backends.translate import Ops, compile_expr
-from checker.errors import UserInputError
 
 mp = mpmath.mp
 MAX_MP_DPS = 100_000
 
 
-def _whole(value: Any) -> int | None:
-    """value as an int if it is a whole number (int, numpy int, 50.0), else None."""
-    if isinstance(value, bool):
-        return None
-    try:
-        n = int(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return n if n == value else None
-
-
 @contextmanager
 def mp_precision(dps: int) -> Iterator[None]:
     """Set mpmath's decimal precision for the block (restored afterwards); 1..MAX_MP_DPS digits."""
-    n = _whole(dps)
-    if n is None or not 1 <= n <= MAX_MP_DPS:
-        raise UserInputError(f"mpmath precision of {dps} digits is impossible here (use 1..{MAX_MP_DPS})")
+    n = checked_precision(dps, 1, MAX_MP_DPS, "mpmath precision (digits)")
     with mpmath.workdps(n):
         yield
 

@@ -20,7 +20,8 @@ import sympy as sp
 from flint import arb, arb_poly
 
 from checker.backends.ball import MAX_BALL_PREC, ball_precision, to_arb
-from checker.errors import NonSmoothPointError, UserInputError
+from checker.backends.precision import checked_precision
+from checker.errors import NonSmoothPointError
 from checker.loss import Loss
 from checker.models import product
 from checker.parse import Z
@@ -41,8 +42,7 @@ def simulate_product_ball(
     diverge_bound: float = 1e6,
 ) -> Trajectory:
     """GD from (x0, y0) in arb at ``prec`` bits. Decimal strings and Fractions are enclosed exactly."""
-    if not 16 <= prec <= MAX_BALL_PREC:
-        raise UserInputError(f"precision of {prec} bits is impossible here (use 16..{MAX_BALL_PREC})")
+    prec = checked_precision(prec, 16, MAX_BALL_PREC, "precision (bits)")
     validate.check_eta(eta)
     validate.check_start(x0, y0)
     validate.check_steps(steps)

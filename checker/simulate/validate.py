@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from checker.backends.precision import checked_precision
 from checker.errors import UserInputError
 
 MIN_DPS, MAX_DPS = 5, 100_000
@@ -47,5 +48,4 @@ def check_steps(steps: int) -> None:
 
 
 def check_dps(dps: int) -> None:
-    if not MIN_DPS <= dps <= MAX_DPS:
-        raise UserInputError(f"precision of {dps} digits is impossible here (use {MIN_DPS}..{MAX_DPS})")
+    checked_precision(dps, MIN_DPS, MAX_DPS, "precision (digits)")
