@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -46,6 +47,59 @@ def _loss(family: str, a: Fraction) -> Loss:
 def _arb_up(x: Any) -> float:
     """A float >= every point of the ball x (rounded outward)."""
     return math.nextafter(float(x.upper().mid()), math.inf)
+
+
+def _descent_evidence(
+    delta: Any,
+    label: str,
+    eta: float,
+    m_up: float,
+    constant: float,
+    scale: float,
+    params: dict[str, Any],
+    certify: Callable[[], dict[str, Any]],
+) -> Evidence:
+    """The verdict of one descent-lemma instance from the certified loss change ``delta`` (an arb ball).
+
+    delta < 0: CERTIFIED (with the re-checkable ball-sign record); delta > 0 under the certified hypothesis
+    eta S < constant: REFUTED (ball evidence, no recheck needed); a ball straddling 0: UNDECIDED.
+    """
+    numbers = {
+        "eta": eta,
+        "sharpness_bound": m_up,
+        "eta_times_bound": eta * m_up,
+        "loss_change": Enclosure.from_arb(delta),
+    }
+    margin = -float(delta.mid()) / scale
+    head = f"{label}: eta S <= {eta * m_up:.4g} < {constant:g} on the segment"
+    precision = f"arb {PREC} bits"
+    if delta < 0:
+        return Evidence(
+            Verdict.CERTIFIED,
+            EvidenceClass.BALL,
+            f"{head}, loss change {delta.str(10)} < 0",
+            numbers=numbers,
+            certificates=[certify()],
+            margin=margin,
+            precision=precision,
+        )
+    if delta > 0:
+        return Evidence(
+            Verdict.REFUTED,
+            EvidenceClass.BALL,
+            f"{head}, yet the loss rises by {delta.str(10)}",
+            numbers=numbers,
+            margin=margin,
+            precision=precision,
+            counterexample=params,
+        )
+    return Evidence(
+        Verdict.UNDECIDED,
+        EvidenceClass.BALL,
+        f"loss change {delta.str(10)} straddles 0",
+        numbers=numbers,
+        precision=precision,
+    )
 
 
 def make_descent_1d(constant: float = 2.0) -> Property:
@@ -83,46 +137,14 @@ def make_descent_1d(constant: float = 2.0) -> Property:
             require(inside and bool(eta_b * l2(box) < constant))
             delta = l0(th - eta_b * g) - l0(th)
         scale = eta * float(g.mid()) ** 2
-        margin = -float(delta.mid()) / scale
-        numbers = {
-            "eta": eta,
-            "sharpness_bound": m_up,
-            "eta_times_bound": eta * m_up,
-            "loss_change": Enclosure.from_arb(delta),
-        }
-        if delta < 0:
+
+        def certify() -> dict[str, Any]:
             expr = loss.expr.subs(Z, Z - sp.Rational(Fraction(eta)) * loss.derivative(1)) - loss.expr
-            cert = certificate.ball_sign(
+            return certificate.ball_sign(
                 expr, Z, Enclosure.point(theta), "negative", PREC, "descent: L(theta - eta L'(theta)) - L(theta) < 0"
             )
-            return Evidence(
-                Verdict.CERTIFIED,
-                EvidenceClass.BALL,
-                f"{loss.describe()}: eta S <= {eta * m_up:.4g} < {constant:g} on the segment, loss "
-                f"change {delta.str(10)} < 0",
-                numbers=numbers,
-                certificates=[cert],
-                margin=margin,
-                precision=f"arb {PREC} bits",
-            )
-        if delta > 0:
-            return Evidence(
-                Verdict.REFUTED,
-                EvidenceClass.BALL,
-                f"{loss.describe()}: eta S <= {eta * m_up:.4g} < {constant:g} on the segment, yet the "
-                f"loss rises by {delta.str(10)}",
-                numbers=numbers,
-                margin=margin,
-                precision=f"arb {PREC} bits",
-                counterexample=params,
-            )
-        return Evidence(
-            Verdict.UNDECIDED,
-            EvidenceClass.BALL,
-            f"loss change {delta.str(10)} straddles 0",
-            numbers=numbers,
-            precision=f"arb {PREC} bits",
-        )
+
+        return _descent_evidence(delta, loss.describe(), eta, m_up, constant, scale, params, certify)
 
     strategy = st.fixed_dictionaries(
         {
@@ -209,18 +231,12 @@ def make_descent_product(constant: float = 2.0) -> Property:
             delta = l0(x1 * y1) - l0(xb * yb)
         m_up = _arb_up(s_box)
         scale = eta * float((gx * gx + gy * gy).mid())
-        margin = -float(delta.mid()) / scale
-        numbers = {
-            "eta": eta,
-            "sharpness_bound": m_up,
-            "eta_times_bound": eta * m_up,
-            "loss_change": Enclosure.from_arb(delta),
-        }
-        if delta < 0:
+
+        def certify() -> dict[str, Any]:
             xs, ys = sp.Rational(x.numerator, x.denominator), sp.Rational(y.numerator, y.denominator)
             lp = loss.derivative(1).subs(Z, xs * ys)
             expr = loss.expr.subs(Z, (xs - t_sym * lp * ys) * (ys - t_sym * lp * xs)) - loss.expr.subs(Z, xs * ys)
-            cert = certificate.ball_sign(
+            return certificate.ball_sign(
                 expr,
                 t_sym,
                 Enclosure.point(eta),
@@ -228,34 +244,8 @@ def make_descent_product(constant: float = 2.0) -> Property:
                 PREC,
                 "descent on l(xy): L(theta - t grad L) - L(theta) < 0 at t = eta",
             )
-            return Evidence(
-                Verdict.CERTIFIED,
-                EvidenceClass.BALL,
-                f"l(xy), {loss.describe()}: eta S <= {eta * m_up:.4g} < {constant:g} on the segment, "
-                f"loss change {delta.str(10)} < 0",
-                numbers=numbers,
-                certificates=[cert],
-                margin=margin,
-                precision=f"arb {PREC} bits",
-            )
-        if delta > 0:
-            return Evidence(
-                Verdict.REFUTED,
-                EvidenceClass.BALL,
-                f"l(xy), {loss.describe()}: eta S <= {eta * m_up:.4g} < {constant:g} on the segment, "
-                f"yet the loss rises by {delta.str(10)}",
-                numbers=numbers,
-                margin=margin,
-                precision=f"arb {PREC} bits",
-                counterexample=params,
-            )
-        return Evidence(
-            Verdict.UNDECIDED,
-            EvidenceClass.BALL,
-            f"loss change {delta.str(10)} straddles 0",
-            numbers=numbers,
-            precision=f"arb {PREC} bits",
-        )
+
+        return _descent_evidence(delta, f"l(xy), {loss.describe()}", eta, m_up, constant, scale, params, certify)
 
     strategy = st.fixed_dictionaries(
         {
