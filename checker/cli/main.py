@@ -8,6 +8,7 @@ shows a traceback.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 
 import click
