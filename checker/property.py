@@ -94,3 +94,21 @@ class Property:
     @property
     def provenance_label(self) -> str:
         return " + ".join(p.value for p in self.provenance)
+
+
+_CLASS_PROOF_ATTR = "__eoscheck_proves_class__"
+
+
+def proves_class(check: Callable[..., Evidence]) -> Callable[..., Evidence]:
+    """Mark a check whose PROVED evidence is a symbolic proof for the whole stated class.
+
+    Without the mark, PROVED evidence on drawn instances is capped at CERTIFIED by the runner. It lives
+    beside :class:`Property` (not in the runner) so that a property module never imports the runner.
+    """
+    setattr(check, _CLASS_PROOF_ATTR, True)
+    return check
+
+
+def is_class_proof(check: Callable[..., Evidence]) -> bool:
+    """Whether ``check`` was marked with :func:`proves_class`."""
+    return bool(getattr(check, _CLASS_PROOF_ATTR, False))

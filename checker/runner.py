@@ -40,26 +40,23 @@ from hypothesis.errors import UnsatisfiedAssumption
 
 from checker.claim import ClaimResult, HypothesisStats
 from checker.profiles import DEFAULT_PROFILE, Profile, get_profile, settings_for
-from checker.property import OutsideHypotheses, Property
+from checker.property import OutsideHypotheses, Property, is_class_proof, proves_class
 from checker.verdict import RIGOROUS_CLASSES, Evidence, EvidenceClass, Verdict
 
+__all__ = [
+    "NOT_CONFIRMED",
+    "NO_RECHECK",
+    "iter_suite",
+    "property_seed",
+    "proves_class",
+    "resolve_seed",
+    "run_property",
+    "run_suite",
+]
+
 _RANK = {Verdict.UNDECIDED: 0, Verdict.CORROBORATED: 1, Verdict.CERTIFIED: 2, Verdict.PROVED: 3}
-_CLASS_PROOF_ATTR = "__eoscheck_proves_class__"
 NOT_CONFIRMED = "float counterexample not confirmed at high precision"
 NO_RECHECK = "float counterexample not re-checked at high precision (property defines no recheck)"
-
-
-def proves_class(check: Callable[..., Evidence]) -> Callable[..., Evidence]:
-    """Mark a check whose PROVED evidence is a symbolic proof for the whole stated class.
-
-    Without the mark, PROVED evidence on drawn instances is capped at CERTIFIED by the runner.
-    """
-    setattr(check, _CLASS_PROOF_ATTR, True)
-    return check
-
-
-def is_class_proof(check: Callable[..., Evidence]) -> bool:
-    return bool(getattr(check, _CLASS_PROOF_ATTR, False))
 
 
 def property_seed(run_seed: int, prop_id: str) -> int:

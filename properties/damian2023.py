@@ -22,8 +22,7 @@ from hypothesis import strategies as st
 from checker import certificate, series
 from checker.backends.ball import ball_function, ball_precision, to_arb
 from checker.models import damian as dm
-from checker.property import Property, Source, require
-from checker.runner import proves_class
+from checker.property import Property, Source, proves_class, require
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
 
 PAPER = "damian2023"

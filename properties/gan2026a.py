@@ -6,7 +6,7 @@ tests pass wrong ones (mutants) and expect REFUTED, so every property demonstrab
 
 How the verdicts are earned:
 * identities (L3.1, RED, FIX, FLIP's P formula, DRIFT) are PROVED with sympy for a generic loss (a Taylor
-  polynomial with symbolic coefficients, checker/models/product_symbolic.py), and cross-checked on drawn
+  polynomial with symbolic coefficients, checker/models/product/symbolic.py), and cross-checked on drawn
   instances in ball arithmetic (an enclosure that excludes the claim refutes), mpmath and JAX float64;
 * dynamical claims (FLIP's 2-cycle, T4.2, T4.3) are simulated, hence CORROBORATED at most; T4.3's
   O(eta^3) error is a least-squares slope across a range of eta, not a single point;
@@ -30,12 +30,16 @@ from checker import series
 from checker.backends.ball import ball_precision, to_arb
 from checker.backends.mp import mp_precision
 from checker.certificate import ball_enclosure, ball_sign, symbolic_zero
+from checker.certify import period2
+from checker.evidence import refuted_by_proof
 from checker.models import product
-from checker.models import product_symbolic as ps
 from checker.models.gan_losses import STABLE, SUBCRITICAL, TABLE, ProductLoss
+from checker.models.product import crosscheck as xc
+from checker.models.product import normal_form as nf
+from checker.models.product import symbolic as ps
 from checker.parse import Z
-from checker.property import Property, Source
-from checker.runner import proves_class
+from checker.property import Property, Source, proves_class
+from checker.simulate.eos_runs import simulate_eos
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
 
 PAPER = "gan2026a"
@@ -49,42 +53,22 @@ def _src(ref: str) -> Source:
 
 
 # ---- shared pieces ----------------------------------------------------------------------------------
-def _symbolic_verdict(
-    residuals: dict[str, sp.Expr], params: dict[str, Any], what: str
-) -> tuple[Evidence | None, list[dict]]:
-    """REFUTED evidence if an identity fails (exact: needs no recheck), else None and the certificates."""
-    ok, certs, failing = _prove_cached(residuals)
-    if ok:
-        return None, certs
-    claim, residual = next(iter(failing.items()))
-    ev = Evidence(
-        Verdict.REFUTED,
-        EvidenceClass.SYMBOLIC,
-        f"{what}: '{claim}' does not simplify to 0 (residual {residual[:80]})",
-        numbers={"nonzero_residuals": failing},
-        precision="sympy exact",
-        margin=-1.0,
-        counterexample={**params, "claim": claim, "residual": residual},
-    )
-    return ev, certs
-
-
-_PROOFS: dict[int, tuple[dict[str, sp.Expr], tuple[bool, list[dict], dict[str, str]]]] = {}
-
-
-def _prove_cached(residuals: dict[str, sp.Expr]) -> tuple[bool, list[dict], dict[str, str]]:
-    """ps.prove once per residual set (the sets are lru-cached objects; shrinking calls the check hundreds of times)."""
-    hit = _PROOFS.get(id(residuals))
-    if hit is None or hit[0] is not residuals:
-        hit = (residuals, ps.prove(residuals))
-        _PROOFS[id(residuals)] = hit
-    return hit[1]
-
-
 def _point_on_minimisers(pl: ProductLoss, x: Fraction) -> tuple[Any, Any]:
     """(x, y) with xy = z* exactly in real arithmetic: y = z*/x as a ball (x is exact)."""
     xb = to_arb(x)
     return xb, to_arb(pl.zstar) / xb
+
+
+def _abcz(pl: ProductLoss) -> tuple[float, float, float, float]:
+    """(a, b, c, z*) = (l'', l''', l'''', z*) at the minimiser as floats, in the normal form's argument order."""
+    zstar, a, b, c = pl.derivatives_at_min()
+    return a, b, c, zstar
+
+
+def _nf_final_sharpness(pl: ProductLoss, eta: float, sigma0: float) -> float | None:
+    """The final sharpness GAN-A-NF predicts from overshoot sigma0 (None: divergence)."""
+    P, k = nf.nf_constants(*_abcz(pl), eta)
+    return nf.nf_final_sharpness(P, k, eta, sigma0)
 
 
 def _losses(keys: tuple[str, ...]) -> st.SearchStrategy[str]:
@@ -104,7 +88,7 @@ def make_l31(coefficient: int | Fraction = 1) -> Property:
     def check(loss: str, x: Fraction) -> Evidence:
         pl = TABLE[loss]
         params = {"loss": loss, "x": str(x)}
-        refuted, certs = _symbolic_verdict(ps.l31_residuals(coef), params, "Lemma 3.1")
+        refuted, certs = refuted_by_proof(ps.l31_residuals(coef), params, "Lemma 3.1")
         if refuted:
             return refuted
         with ball_precision(BITS):
@@ -115,8 +99,8 @@ def make_l31(coefficient: int | Fraction = 1) -> Property:
             diff = top - to_arb(coef) * g2 * sb
             excludes = not diff.contains(0)
         # JAX only on the simulation losses: their kernels are compiled anyway, the others would add compile time
-        jax_err = _jax_top_eig_error(pl, float(x), float(coef)) if loss in STABLE else None
-        mp_err = _mp_top_eig_error(pl, x, float(coef))
+        jax_err = xc.jax_top_eig_error(pl, float(x), float(coef)) if loss in STABLE else None
+        mp_err = xc.mp_top_eig_error(pl, x, float(coef))
         numbers = {"top_eig_minus_claim": Enclosure.from_arb(diff), "jax_rel_error": jax_err, "mp_rel_error": mp_err}
         if excludes:
             return Evidence(
@@ -160,43 +144,6 @@ def make_l31(coefficient: int | Fraction = 1) -> Property:
     )
 
 
-@functools.cache
-def _jax_hessian(key: str) -> Callable[[Any], Any]:
-    """jit-compiled autodiff Hessian of (x, y) -> l(xy): compiled once per loss per process."""
-    import jax
-
-    l0 = TABLE[key].loss.jax(0)
-    return jax.jit(jax.hessian(lambda w: l0(w[0] * w[1])))
-
-
-def _mp_top_eig_error(pl: ProductLoss, x: Fraction, coef: float) -> float:
-    """Relative error of coef * l''(z) s against the top eigenvalue of the exact 2x2 Hessian, mpmath 50 digits."""
-    l1, l2 = pl.loss.mp(1), pl.loss.mp(2)
-    with mp_precision(50):
-        xm = mpmath.mpf(x.numerator) / x.denominator
-        ym = mpmath.mpf(str(pl.zstar.evalf(60))) / xm
-        z, s = xm * ym, xm * xm + ym * ym
-        (h11, h12), (_, h22) = product.hessian(xm, ym, l1(z), l2(z))
-        top = (h11 + h22) / 2 + mpmath.sqrt(((h11 - h22) / 2) ** 2 + h12 * h12)
-        claim = coef * l2(z) * s
-        return float(abs(top - claim) / abs(claim))
-
-
-def _jax_top_eig_error(pl: ProductLoss, x: float, coef: float) -> float:
-    """Relative error of coef * l''(z) s against the top eigenvalue of JAX's autodiff Hessian (float64)."""
-    import jax.numpy as jnp
-
-    from checker.backends import jax_backend  # noqa: F401  (float64)
-
-    zstar = float(pl.zstar.evalf(20))
-    y = zstar / x
-    l2 = pl.loss.jax(2)
-    H = _jax_hessian(pl.key)(jnp.array([x, y]))
-    top = float(jnp.linalg.eigvalsh(H)[-1])
-    claim = coef * float(l2(jnp.asarray(x * y))) * (x * x + y * y)
-    return abs(top - claim) / max(abs(claim), 1e-300)
-
-
 # ---- GAN-A-RED --------------------------------------------------------------------------------------
 def make_red(d_sign: int = -1) -> Property:
     """Exact reduction; ``d_sign`` is the sign in d' = d(1 + d_sign eta^2 l'^2) (true: -1)."""
@@ -205,7 +152,7 @@ def make_red(d_sign: int = -1) -> Property:
     def check(loss: str, x: Fraction, y: Fraction, eta: Fraction) -> Evidence:
         pl = TABLE[loss]
         params = {"loss": loss, "x": str(x), "y": str(y), "eta": str(eta)}
-        refuted, certs = _symbolic_verdict(ps.red_residuals(d_sign), params, "reduction")
+        refuted, certs = refuted_by_proof(ps.red_residuals(d_sign), params, "reduction")
         if refuted:
             return refuted
         with ball_precision(BITS):
@@ -215,8 +162,8 @@ def make_red(d_sign: int = -1) -> Property:
             d, d1 = xb * xb - yb * yb, x1 * x1 - y1 * y1
             diff = d1 - d * (1 + d_sign * (hb * g) ** 2)
             excludes = not diff.contains(0)
-        dev = _mp_reduction_deviation(pl, x, y, eta, steps=200)
-        jax_dev = _jax_d_step_error(pl, float(x), float(y), float(eta), d_sign) if loss in STABLE else None
+        dev = xc.mp_reduction_deviation(pl, x, y, eta, steps=200, dps=DPS)
+        jax_dev = xc.jax_d_step_error(pl, float(x), float(y), float(eta), d_sign) if loss in STABLE else None
         numbers = {
             "d_step_residual": Enclosure.from_arb(diff),
             "mp_max_deviation_200_steps": dev,
@@ -271,34 +218,6 @@ def make_red(d_sign: int = -1) -> Property:
     )
 
 
-def _jax_d_step_error(pl: ProductLoss, x: float, y: float, eta: float, d_sign: int) -> float:
-    """One float64 GD step with the JAX evaluator of l': |d' - d(1 + d_sign eta^2 g^2)| relative to |d| + |d'|."""
-    import jax.numpy as jnp
-
-    g = float(pl.loss.jax(1)(jnp.asarray(x * y)))
-    x1, y1 = product.gd_step(x, y, g, eta)
-    d, d1 = x * x - y * y, x1 * x1 - y1 * y1
-    return abs(d1 - d * (1 + d_sign * (eta * g) ** 2)) / max(abs(d) + abs(d1), 1e-300)
-
-
-def _mp_reduction_deviation(pl: ProductLoss, x: Fraction, y: Fraction, eta: Fraction, steps: int) -> float:
-    """max |z_GD - z_red| + |s_GD - s_red| over ``steps`` steps from (x, y), in mpmath (stops if either escapes)."""
-    l1 = pl.loss.mp(1)
-    worst = mpmath.mpf(0)
-    with mp_precision(DPS):
-        xm, ym, h = mpmath.mpf(x.numerator) / x.denominator, mpmath.mpf(y.numerator) / y.denominator, None
-        h = mpmath.mpf(eta.numerator) / eta.denominator
-        z, s = xm * ym, xm * xm + ym * ym
-        for _ in range(steps):
-            if abs(z) > 1e6 or abs(xm) > 1e6:
-                break
-            xm, ym = product.gd_step(xm, ym, l1(xm * ym), h)
-            z, s = product.reduced_step(z, s, l1(z), h)
-            scale = 1 + abs(s)
-            worst = max(worst, (abs(xm * ym - z) + abs(xm * xm + ym * ym - s)) / scale)
-    return float(worst)
-
-
 # ---- GAN-A-FIX --------------------------------------------------------------------------------------
 def make_fix(flip_factor: int = 2) -> Property:
     """Fixed-point multipliers; ``flip_factor`` in s_c = flip_factor/(eta a) (true: 2)."""
@@ -308,7 +227,7 @@ def make_fix(flip_factor: int = 2) -> Property:
     def check(loss: str, eta: Fraction, ratio: Fraction) -> Evidence:
         pl = TABLE[loss]
         params = {"loss": loss, "eta": str(eta), "ratio": str(ratio)}
-        refuted, certs = _symbolic_verdict(ps.fix_residuals(factor), params, "fixed points")
+        refuted, certs = refuted_by_proof(ps.fix_residuals(factor), params, "fixed points")
         if refuted:
             return refuted
         # numeric: finite-difference Jacobian of the (z, s) map at (z*, s) in mpmath vs 1 - eta a s
@@ -370,11 +289,11 @@ def make_drift(coefficient: int = 2) -> Property:
     def check(loss: str, x: Fraction, sigma0: Fraction) -> Evidence:
         pl = TABLE[loss]
         params = {"loss": loss, "x": str(x), "sigma0": str(sigma0)}
-        refuted, certs = _symbolic_verdict(ps.drift_residuals(coef), params, "drift")
+        refuted, certs = refuted_by_proof(ps.drift_residuals(coef), params, "drift")
         if refuted:
             return refuted
         # along a run at the EoS: |x^2 - y^2| never increases while eta^2 l'^2 <= 2
-        d_abs, violations = _imbalance_run(pl, float(x), float(sigma0), steps=600)
+        d_abs, violations = xc.imbalance_run(pl, float(x), float(sigma0), steps=600, dps=DPS)
         numbers = {"imbalance_start": d_abs[0], "imbalance_end": d_abs[-1], "increases": violations}
         ser = {
             "imbalance": series.line(
@@ -420,28 +339,6 @@ def make_drift(coefficient: int = 2) -> Property:
         ),
         check=check,
     )
-
-
-def _imbalance_run(pl: ProductLoss, x: float, sigma0: float, steps: int) -> tuple[list[float], int]:
-    """GD in mpmath from (x, z*/x) (nudged off the minimum) with eta chosen so that a s = (2 + sigma0)/eta."""
-    _, a, _, _ = pl.derivatives_at_min()
-    l1 = pl.loss.mp(1)
-    with mp_precision(DPS):
-        xm = mpmath.mpf(x)
-        ym = mpmath.mpf(str(pl.zstar.evalf(DPS))) / xm * (1 + mpmath.mpf("1e-4"))
-        s = xm * xm + ym * ym
-        h = (2 + mpmath.mpf(sigma0)) / (mpmath.mpf(a) * s)
-        prev = abs(xm * xm - ym * ym)
-        out, bad = [float(prev)], 0
-        for _ in range(steps):
-            g = l1(xm * ym)
-            xm, ym = product.gd_step(xm, ym, g, h)
-            d = abs(xm * xm - ym * ym)
-            if (h * g) ** 2 <= 2 and d > prev * (1 + mpmath.mpf(10) ** (10 - DPS)):
-                bad += 1
-            out.append(float(d))
-            prev = d
-    return out, bad
 
 
 @functools.lru_cache(maxsize=256)
@@ -592,11 +489,10 @@ def make_flip(b_coefficient: int = 8, stable_sign: int = 1) -> Property:
         zstar, a, b, c = pl.derivatives_at_min()
         y = zstar / float(x)
         D = (float(x) ** 2 - y**2) ** 2
-        s2 = 4 * zstar**2 + D
-        P = (3 * b**2 - a * c) / (3 * a**2) + float(bco) * b * zstar / (a * s2) + 32 * zstar**2 / s2**2
+        P = nf.flip_coefficient(nf.alpha_of(a, b, c), a, b, zstar, 4 * zstar**2 + D, float(bco))
         sigma = 1e-4 if stable_sign * P > 0 else -1e-4  # the side on which the claim puts a 2-cycle
         expect_stable = sigma > 0
-        cyc = _two_cycle(pl, D, sigma, P, dps)
+        cyc = period2.frozen_two_cycle_mp(pl.loss, pl.zstar, D, sigma, P, dps)
         numbers = {"P": P, "sigma": sigma, "D": D, **cyc}
         return None, numbers | {"expect_stable": expect_stable}
 
@@ -640,7 +536,7 @@ def make_flip(b_coefficient: int = 8, stable_sign: int = 1) -> Property:
         )
 
     def check(loss: str, x: Fraction) -> Evidence:
-        refuted, certs = _symbolic_verdict(ps.flip_residuals(bco), {"loss": loss, "x": str(x)}, "flip normal form")
+        refuted, certs = refuted_by_proof(ps.flip_residuals(bco), {"loss": loss, "x": str(x)}, "flip normal form")
         if refuted:
             return refuted
         ev = judge(loss, x, DPS, EvidenceClass.MPMATH)
@@ -648,7 +544,8 @@ def make_flip(b_coefficient: int = 8, stable_sign: int = 1) -> Property:
         ev.summary = "P = p^2 + q PROVED (sympy, generic l); " + ev.summary
         if ev.verdict is Verdict.CORROBORATED:
             n = ev.numbers
-            cert = certify_two_cycle(TABLE[loss], n["D"], n["sigma"], n["u"])
+            pl = TABLE[loss]
+            cert = period2.certify_frozen_two_cycle(pl.loss, pl.zstar, n["D"], n["sigma"], n["u"], prec=BITS)
             if cert is not None and cert["stable"] == n["expect_stable"]:
                 ev = dataclasses.replace(
                     ev,
@@ -683,168 +580,6 @@ def make_flip(b_coefficient: int = 8, stable_sign: int = 1) -> Property:
     )
 
 
-def certify_two_cycle(pl: ProductLoss, D: float, sigma: float, u_approx: float) -> dict[str, Any] | None:
-    """Krawczyk (checker/certify/krawczyk.py) on G(u) = F(F(u)) - u for the frozen-D map, in arb.
-
-    Returns the certified enclosure of the cycle point and of the multiplier F'(u1) F'(u2), or None when the
-    inclusion is not reached (the float/mpmath result then stands as CORROBORATED only). The instance is the
-    map with these exact binary D and sigma.
-    """
-    from checker.certify.krawczyk import interval, krawczyk_1d
-
-    with ball_precision(BITS):
-        l1, l2 = pl.loss.ball(1), pl.loss.ball(2)
-        zs, Db = to_arb(pl.zstar), to_arb(D)
-        h = (2 + to_arb(sigma)) / (l2(zs) * (4 * zs * zs + Db).sqrt())
-
-        def F(u: Any) -> Any:
-            z = zs + u
-            g = l1(z)
-            return z * (1 + (h * g) ** 2) - h * g * (4 * z * z + Db).sqrt() - zs
-
-        def dF(u: Any) -> Any:
-            z = zs + u
-            g, g2 = l1(z), l2(z)
-            r = (4 * z * z + Db).sqrt()
-            return 1 + (h * g) ** 2 + 2 * z * h * h * g * g2 - h * g2 * r - h * g * 4 * z / r
-
-        def G(u: Any) -> Any:
-            return F(F(u)) - u
-
-        def dG(u: Any) -> Any:
-            return dF(F(u)) * dF(u) - 1
-
-        width = abs(u_approx) * 1e-10  # the mpmath root is good to ~1e-20: a narrow box avoids overestimation
-        res = krawczyk_1d(G, dG, interval(u_approx - width, u_approx + width))
-        if not res.unique:
-            return None
-        u1 = F(res.box)
-        if u1.overlaps(res.box):  # not provably a genuine 2-cycle (could be the fixed point)
-            return None
-        mult = dF(res.box) * dF(u1)
-        stable = bool(abs(mult) < 1)
-        unstable = bool(abs(mult) > 1)
-        if not (stable or unstable):
-            return None
-        return {"u": Enclosure.from_arb(res.box), "multiplier": Enclosure.from_arb(mult), "stable": stable}
-
-
-def _two_cycle(pl: ProductLoss, D: float, sigma: float, P: float, dps: int) -> dict[str, Any]:
-    """Newton on F(F(u)) = u for the frozen-D map at overshoot sigma, from u0 = sqrt(sigma/P)."""
-    l1 = pl.loss.mp(1)
-    with mp_precision(dps):
-        zs = mpmath.mpf(str(pl.zstar.evalf(dps)))
-        a = pl.loss.mp(2)(zs)
-        Dm = mpmath.mpf(D)
-        h = (2 + mpmath.mpf(sigma)) / (a * mpmath.sqrt(4 * zs**2 + Dm))
-
-        def F(uu: Any) -> Any:
-            z = zs + uu
-            g = l1(z)
-            return z * (1 + (h * g) ** 2) - h * g * mpmath.sqrt(4 * z**2 + Dm) - zs
-
-        def G(uu: Any) -> Any:
-            return F(F(uu)) - uu
-
-        u0 = mpmath.sqrt(abs(mpmath.mpf(sigma) / mpmath.mpf(P)))
-        try:
-            u_star = mpmath.findroot(G, u0, tol=mpmath.mpf(10) ** (-dps // 2))
-        except (ValueError, ZeroDivisionError):
-            return {"found": False, "stable": False, "multiplier": float("nan"), "u2_ratio": float("nan")}
-        u1 = F(u_star)
-        genuine = abs(u1 - u_star) > abs(u0) * 1e-3  # not the fixed point u = 0
-        mult = mpmath.diff(F, u_star) * mpmath.diff(F, u1)
-        ratio = (u_star**2 / abs(mpmath.mpf(sigma) / mpmath.mpf(P))) if genuine else mpmath.mpf(0)
-        return {
-            "found": bool(genuine),
-            "stable": bool(abs(mult) < 1),
-            "multiplier": float(mult),
-            "u2_ratio": float(ratio),
-            "u": float(u_star),  # signed: the Krawczyk box is centred on it
-        }
-
-
-# ---- simulations at the EoS (GAN-A-T4.2, GAN-A-T4.3) --------------------------------------------------
-U0 = 1e-7  # initial offset of z from z* (THEOREMS.md 6.2): both coordinates scaled by sqrt(1 + U0/z*)
-# |l'(xy)| below which a run counts as converged. Not 1e-10: at eta ~ 0.009 (sharpness ~ 220) float64 GD
-# stalls at the rounding floor just above 1e-10 and never "converges" (seen at seed 18, Zhu quartic); the
-# final sharpness moves by < 1e-8 between 1e-10 and 3e-10.
-GRAD_TOL = 3e-10
-MAX_STEPS = 3_000_000
-
-
-def eos_start(pl: ProductLoss, eta: Any, sigma0: Any) -> tuple[Any, Any]:
-    """(x0, y0) on {xy = z*}, x > y > 0, with limit sharpness a s = (2 + sigma0)/eta, nudged off the minimum."""
-    import numpy as np
-
-    zstar, a, _, _ = pl.derivatives_at_min()
-    s = (2 + np.asarray(sigma0, float)) / (np.asarray(eta, float) * a)
-    d = np.sqrt(np.maximum(s**2 - 4 * zstar**2, 0.0))
-    x = np.sqrt((s + d) / 2)
-    y = zstar / x
-    scale = math.sqrt(1 + U0 / zstar)
-    return x * scale, y * scale
-
-
-def nf_constants(pl: ProductLoss, eta: float) -> tuple[float, float]:
-    """(P, k) of GAN-A-FLIP / GAN-A-NF at the threshold s_c = 2/(eta a)."""
-    zstar, a, _, _ = pl.derivatives_at_min()
-    sc = 2 / (eta * a)
-    D = sc**2 - 4 * zstar**2
-    P = ps.flip_P(a, *pl.derivatives_at_min()[2:], zstar, D)
-    k = 4 * eta**2 * a**2 * (1 - eta**2 * a**2 * zstar**2)
-    return P, k
-
-
-def nf_final_sharpness(pl: ProductLoss, eta: float, sigma0: float) -> float | None:
-    """(2 + sigma_f)/eta from the first integral (GAN-A-NF); None if the orbit does not return (divergence)."""
-    P, k = nf_constants(pl, eta)
-    r = 4 * P / k
-    if 1 + r * sigma0 <= 0:
-        return None
-    G = (1 + r * sigma0) * math.exp(-r * sigma0)
-    branch = 0 if r > 0 else -1
-    w = -1 - float(mpmath.lambertw(-G / math.e, branch).real)
-    return (2 + w / r) / eta
-
-
-def _simulate(pl: ProductLoss, etas: Any, sigma0: float, backend: str) -> dict[str, Any]:
-    """Final sharpness / divergence of GD from eos_start for each eta, in JAX float64 or mpmath (the recheck)."""
-    import numpy as np
-
-    etas = np.asarray(etas, float)
-    x0, y0 = eos_start(pl, etas, sigma0)
-    if backend == "jax":
-        from checker.simulate.product_jax import simulate_product_batch
-
-        r = simulate_product_batch(pl.loss, x0, y0, etas, steps=MAX_STEPS, grad_tol=GRAD_TOL)
-        return {
-            "sharpness": r.sharpness.tolist(),
-            "diverged": r.diverged.tolist(),
-            "converged": r.converged.tolist(),
-            "steps": r.stop_step.tolist(),
-        }
-    from checker.simulate.product_mp import simulate_product_mp
-
-    out: dict[str, list] = {"sharpness": [], "diverged": [], "converged": [], "steps": []}
-    for x, y, h in zip(x0, y0, etas, strict=True):
-        tr = simulate_product_mp(
-            pl.loss,
-            repr(float(x)),
-            repr(float(y)),
-            repr(float(h)),
-            steps=400_000,
-            dps=30,
-            record_every=0,
-            grad_tol="1e-10",
-        )
-        out["sharpness"].append(float(tr.final_sharpness) if tr.final_sharpness is not None else float("nan"))
-        out["diverged"].append(tr.status == "diverged")
-        out["converged"].append(tr.status == "converged")
-        out["steps"].append(tr.steps)
-    return out
-
-
 def make_t42(stable_sign: int = 1) -> Property:
     """Thm 4.2 (reconstructed): alpha > 0 converges below 2/eta; alpha < 0 with overshoot > k/(4|P|) diverges.
 
@@ -855,9 +590,9 @@ def make_t42(stable_sign: int = 1) -> Property:
         pl = TABLE[loss]
         _, a, b, c = pl.derivatives_at_min()
         alpha = 3 * b * b - a * c
-        P, k = nf_constants(pl, eta)
+        P, k = nf.nf_constants(*_abcz(pl), eta)
         predicts_convergence = stable_sign * alpha > 0
-        sim = _simulate(pl, [eta], sigma0, backend)
+        sim = simulate_eos(pl, [eta], sigma0, backend)
         lam, div, conv = sim["sharpness"][0], sim["diverged"][0], sim["converged"][0]
         params = {"loss": loss, "eta": eta, "sigma0": sigma0}
         numbers = {"alpha": alpha, "P": P, "overshoot_threshold": k / (4 * abs(P)), **{q: v[0] for q, v in sim.items()}}
@@ -885,7 +620,7 @@ def make_t42(stable_sign: int = 1) -> Property:
     def overshoot(loss: str, eta: float, sigma0: float) -> float:
         """Subcritical draws are pushed beyond twice the threshold k/(4|P|), where the claim predicts divergence."""
         if loss in SUBCRITICAL:
-            P, k = nf_constants(TABLE[loss], eta)
+            P, k = nf.nf_constants(*_abcz(TABLE[loss]), eta)
             return max(sigma0, 2 * k / (4 * abs(P)))
         return sigma0
 
@@ -934,10 +669,10 @@ def make_t43(gap_coefficient: float = 3.0, eta_power: int = 1) -> Property:
         alpha = 3 * b * b - a * c
         # the mpmath recheck uses the 3 largest eta only (its cost grows like 1/eta^2); still a 3-point fit
         etas = eta_max * 2.0 ** (-np.arange(5 if backend == "jax" else 3) / 2)
-        sim = _simulate(pl, etas, sigma0, backend)
+        sim = simulate_eos(pl, etas, sigma0, backend)
         lam = np.asarray(sim["sharpness"], float)
         leading = 2 / etas - gap_coefficient * etas**eta_power * a**4 / alpha
-        nf = np.array([nf_final_sharpness(pl, float(h), sigma0) or np.nan for h in etas])
+        nf = np.array([_nf_final_sharpness(pl, float(h), sigma0) or np.nan for h in etas])
         tol = 0.02 * (2 / etas - nf) + 1e-6
         tol_margin = float(np.min(tol - np.abs(lam - nf)))
         err = np.abs(lam - leading)

@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 
 from checker import series
 from checker.backends.mp import mp_precision
+from checker.evidence import refuted_by_proof
 from checker.models import lyapunov, product, toy_manifold
-from checker.models import product_symbolic as ps
 from checker.models.gan_losses import STABLE, SUBCRITICAL, TABLE, ProductLoss
-from checker.property import Property, Source, require
-from checker.runner import proves_class
+from checker.models.product import normal_form as nf
+from checker.models.product import symbolic as ps
+from checker.property import Property, Source, proves_class, require
 from checker.verdict import Evidence, EvidenceClass, Verdict
-from properties.gan2026a import _prove_cached
 
 PAPER = "gan2026b"
 ARXIV = "2606.15551"
@@ -42,7 +42,12 @@ def ps_c1(pl: ProductLoss, x: float) -> float:
     zstar, a, b, c = pl.derivatives_at_min()
     y = zstar / x
     s = x * x + y * y
-    return (2 / (a * s)) / 2 * a * s * s * ps.flip_P(a, b, c, zstar, (x * x - y * y) ** 2)
+    return (2 / (a * s)) / 2 * a * s * s * _flip_p(a, b, c, zstar, (x * x - y * y) ** 2)
+
+
+def _flip_p(a: float, b: float, c: float, zstar: float, d: float) -> float:
+    """GAN-A-FLIP's P at the frozen imbalance D = (x^2 - y^2)^2, i.e. s^2 = 4 z*^2 + D."""
+    return float(nf.flip_coefficient(nf.alpha_of(a, b, c), a, b, zstar, 4 * zstar**2 + d))
 
 
 @functools.cache
@@ -62,23 +67,14 @@ def make_ps(half: Fraction = Fraction(1, 2)) -> Property:
 
     @proves_class
     def check() -> Evidence:
-        ok, certs, failing = _prove_cached(ps.ps_residuals(half))
-        if not ok:
-            claim, residual = next(iter(failing.items()))
-            return Evidence(
-                Verdict.REFUTED,
-                EvidenceClass.SYMBOLIC,
-                f"'{claim}' does not simplify to 0",
-                numbers={"nonzero_residuals": failing},
-                margin=-1.0,
-                precision="sympy exact",
-                counterexample={"claim": claim, "residual": residual},
-            )
+        refuted, certs = refuted_by_proof(ps.ps_residuals(half), {}, "c1 on the product model")
+        if refuted:
+            return refuted
         # THEOREMS.md spot value: 6 c1/eta = -13.9441277757 at x = 1.7, z* = 0.6, a = 1.3, b = -0.7, c = 2.1
         x, zs, a, b, c = 1.7, 0.6, 1.3, -0.7, 2.1
         y = zs / x
         s = x * x + y * y
-        spot = 6 / (2 / (a * s)) * (2 / (a * s)) / 2 * a * s * s * ps.flip_P(a, b, c, zs, (x * x - y * y) ** 2)
+        spot = 6 / (2 / (a * s)) * (2 / (a * s)) / 2 * a * s * s * _flip_p(a, b, c, zs, (x * x - y * y) ** 2)
         return Evidence(
             Verdict.PROVED,
             EvidenceClass.SYMBOLIC,

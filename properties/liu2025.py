@@ -33,8 +33,7 @@ from hypothesis import strategies as st
 
 from checker import certificate, series
 from checker.models import liu as model
-from checker.property import Property, Source
-from checker.runner import proves_class
+from checker.property import Property, Source, proves_class
 from checker.verdict import Evidence, EvidenceClass, Verdict
 
 ARXIV = "2503.02809"

@@ -10,7 +10,7 @@ from checker.certify.minimizers import critical_points
 from checker.certify.period2 import certify_period2, default_sigmas, frozen_map
 from checker.certify.stability import product_stability
 from checker.loss import Loss
-from checker.lossval.finite_eta import flip_p, flip_p_at_s
+from checker.models.product.normal_form import flip_p, flip_p_at_s
 from checker.parse import Z
 
 

@@ -1,4 +1,4 @@
-"""GD simulators for the product model L(x, y) = l(xy) (checker/simulate/, checker/models/product.py).
+"""GD simulators for the product model L(x, y) = l(xy) (checker/simulate/, checker/models/product/).
 
 Independent implementations are checked against each other and against THEOREMS.md: GD in (x, y) against the
 exact (z, s) reduction (GAN-A-RED), the arb trajectory against a high-precision mpmath one, the JAX batch

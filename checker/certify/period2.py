@@ -22,13 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import mpmath
+import sympy as sp
 from flint import arb
 
-from checker.backends.ball import ball_precision
+from checker.backends.ball import ball_precision, to_arb
+from checker.backends.mp import mp_precision
 from checker.certify.krawczyk import KrawczykResult, interval, krawczyk_1d
 from checker.loss import Loss
+from checker.verdict import Enclosure
 
 Fn = Callable[[arb], arb]
 
@@ -150,3 +154,88 @@ def default_sigmas(p_flip: float, n: int = 8) -> list[float]:
     """Overshoots on the side of the flip where the 2-cycle lives (sign P), log-spaced 1e-4 .. 3e-2."""
     sign = 1.0 if p_flip > 0 else -1.0
     return [sign * 10 ** (-4 + 2.5 * i / (n - 1)) for i in range(n)]
+
+
+# ---- the 2-cycle at a given frozen D and overshoot (eta follows from them) --------------------------------
+# GAN-A-FLIP draws a point (x, z*/x) on the minimiser set, so D = (x^2 - y^2)^2 is given and the learning rate
+# is the one putting the overshoot at sigma: eta = (2 + sigma)/(a sqrt(4 z*^2 + D)). Same map G as above.
+
+
+def frozen_two_cycle_mp(loss: Loss, z_star: sp.Expr, d: float, sigma: float, p_flip: float, dps: int) -> dict[str, Any]:
+    """Newton (mpmath findroot) on G(G(z)) = z at overshoot sigma, from u0 = sqrt(|sigma/P|) off z*.
+
+    Returns found (a genuine 2-cycle, not the fixed point), stable (|multiplier| < 1), the multiplier
+    G'(z1) G'(z2), u2_ratio = u^2/(sigma/P) (1 when the normal form's amplitude is right) and u = z1 - z*.
+    """
+    l1, l2 = loss.mp(1), loss.mp(2)
+    with mp_precision(dps):
+        zs = mpmath.mpf(str(z_star.evalf(dps)))
+        a = l2(zs)
+        dm = mpmath.mpf(d)
+        eta = (2 + mpmath.mpf(sigma)) / (a * mpmath.sqrt(4 * zs**2 + dm))
+        g_map, _ = frozen_map(l1, l2, eta, dm, mpmath.sqrt)
+
+        def f(uu: Any) -> Any:
+            return g_map(zs + uu) - zs
+
+        def h(uu: Any) -> Any:
+            return f(f(uu)) - uu
+
+        u0 = mpmath.sqrt(abs(mpmath.mpf(sigma) / mpmath.mpf(p_flip)))
+        try:
+            u_star = mpmath.findroot(h, u0, tol=mpmath.mpf(10) ** (-dps // 2))
+        except (ValueError, ZeroDivisionError):
+            return {"found": False, "stable": False, "multiplier": float("nan"), "u2_ratio": float("nan")}
+        u1 = f(u_star)
+        genuine = abs(u1 - u_star) > abs(u0) * 1e-3  # not the fixed point u = 0
+        mult = mpmath.diff(f, u_star) * mpmath.diff(f, u1)
+        ratio = (u_star**2 / abs(mpmath.mpf(sigma) / mpmath.mpf(p_flip))) if genuine else mpmath.mpf(0)
+        return {
+            "found": bool(genuine),
+            "stable": bool(abs(mult) < 1),
+            "multiplier": float(mult),
+            "u2_ratio": float(ratio),
+            "u": float(u_star),  # signed: the Krawczyk box is centred on it
+        }
+
+
+def certify_frozen_two_cycle(
+    loss: Loss, z_star: sp.Expr, d: float, sigma: float, u_approx: float, *, prec: int = 256
+) -> dict[str, Any] | None:
+    """Krawczyk on H(u) = G(G(z* + u)) - z* - u in arb, for the map with these exact binary D and sigma.
+
+    Returns the certified enclosure of the cycle point u and of the multiplier G'(z1) G'(z2), and whether it
+    is stable; None when the inclusion is not reached, the box is not separated from the fixed point, or the
+    multiplier's modulus straddles 1 (a float/mpmath result then stands as CORROBORATED only).
+    """
+    with ball_precision(prec):
+        l1, l2 = loss.ball(1), loss.ball(2)
+        zs, db = to_arb(z_star), to_arb(d)
+        eta = (2 + to_arb(sigma)) / (l2(zs) * (4 * zs * zs + db).sqrt())
+        g_map, dg_map = frozen_map(l1, l2, eta, db)
+
+        def f(u: arb) -> arb:
+            return g_map(zs + u) - zs
+
+        def df(u: arb) -> arb:
+            return dg_map(zs + u)
+
+        def h(u: arb) -> arb:
+            return f(f(u)) - u
+
+        def dh(u: arb) -> arb:
+            return df(f(u)) * df(u) - 1
+
+        width = abs(u_approx) * 1e-10  # the mpmath root is good to ~1e-20: a narrow box avoids overestimation
+        res = krawczyk_1d(h, dh, interval(u_approx - width, u_approx + width))
+        if not res.unique:
+            return None
+        u1 = f(res.box)
+        if u1.overlaps(res.box):  # not provably a genuine 2-cycle (could be the fixed point)
+            return None
+        mult = df(res.box) * df(u1)
+        stable = bool(abs(mult) < 1)
+        unstable = bool(abs(mult) > 1)
+        if not (stable or unstable):
+            return None
+        return {"u": Enclosure.from_arb(res.box), "multiplier": Enclosure.from_arb(mult), "stable": stable}

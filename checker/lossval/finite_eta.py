@@ -1,6 +1,6 @@
 """Finite-eta analysis at a certified minimiser: threshold, flip coefficient P, predicted final sharpness.
 
-Formulas (THEOREMS.md, all DERIVED there):
+Formulas (all DERIVED):
 
 * GAN-A-FIX: s_c = 2/(eta a), the flip of the normal multiplier 1 - eta a s.
 * GAN-A-FLIP: P(s*) = alpha/(3a^2) + 8 b z*/(a s*^2) + 32 z*^2/s*^4; at s* = s_c this is
@@ -10,7 +10,8 @@ Formulas (THEOREMS.md, all DERIVED there):
 * GAN-A-T4.3 (DERIVED replacement; the printed form is unread, O-1): for r sigma_0 >> 1,
   lambda_inf = 2/eta - 3 eta a^4 (1 - eta^2 a^2 z*^2)/(alpha + 6 a^3 b z* eta^2 + 6 a^6 z*^2 eta^4).
 
-Every function is plain arithmetic, so it runs on arb balls (certified enclosures) and on floats alike.
+The formulas themselves live with the product model (checker.models.product.normal_form, re-exported here);
+this module applies them to a certified minimiser: the default learning rates and the per-eta analysis.
 
 Default learning rates (``default_etas``): eta_1 = min(0.2/a, 0.5/(a |z*|), eta_T) and eta_2 = eta_1/2,
 rounded down to 2 significant digits. 0.2/a keeps eta a small for the O(eta^2) asymptotics (the 6.2
@@ -25,74 +26,32 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
-import mpmath
+from checker.backends.ops import Num
+from checker.models.product.normal_form import (
+    flip_p,
+    flip_p_at_s,
+    k_coeff,
+    limit_sharpness,
+    nf_final_sigma,
+    nf_final_sigma_array,
+    threshold_s,
+)
 
-Num = Any
+__all__ = [
+    "EtaAnalysis",
+    "analyse_eta",
+    "default_etas",
+    "flip_p",
+    "flip_p_at_s",
+    "k_coeff",
+    "limit_sharpness",
+    "nf_final_sigma",
+    "nf_final_sigma_array",
+    "threshold_s",
+]
 MIRROR_GAP = 0.1  # k/(4P) above this: T4.3's r sigma_0 >> 1 needs overshoots beyond the small-sigma regime
 T43_PROVENANCE = "DERIVED (GAN-A-T4.3 replacement; the paper's printed form is unread, O-1)"
-
-
-def threshold_s(a: Num, eta: Num) -> Num:
-    """s_c = 2/(eta a) (GAN-A-FIX)."""
-    return 2 / (eta * a)
-
-
-def flip_p_at_s(alpha: Num, a: Num, b: Num, z: Num, s: Num) -> Num:
-    """P = p^2 + q at s* (GAN-A-FLIP, general form)."""
-    return alpha / (3 * a * a) + 8 * b * z / (a * s * s) + 32 * z * z / s**4
-
-
-def flip_p(alpha: Num, a: Num, b: Num, z: Num, eta: Num) -> Num:
-    """P at s* = s_c = 2/(eta a) (GAN-A-FLIP): alpha/(3a^2) + 2 a b z* eta^2 + 2 a^4 z*^2 eta^4."""
-    return alpha / (3 * a * a) + 2 * a * b * z * eta**2 + 2 * a**4 * z * z * eta**4
-
-
-def k_coeff(a: Num, z: Num, eta: Num) -> Num:
-    """k = 4 eta^2 a^2 (1 - eta^2 a^2 z*^2): the drift of sigma per pair of steps (GAN-A-NF)."""
-    return 4 * eta**2 * a**2 * (1 - eta**2 * a**2 * z * z)
-
-
-def limit_sharpness(alpha: Num, a: Num, b: Num, z: Num, eta: Num) -> Num:
-    """lambda_inf = 2/eta - k/(4 P eta), GAN-A-T4.3 (DERIVED), valid for r sigma_0 >> 1 and P > 0."""
-    gap = 3 * eta * a**4 * (1 - eta**2 * a**2 * z * z) / (alpha + 6 * a**3 * b * z * eta**2 + 6 * a**6 * z * z * eta**4)
-    return 2 / eta - gap
-
-
-def nf_final_sigma(p: float, k: float, sigma0: float) -> float | None:
-    """sigma_f of GAN-A-NF from overshoot sigma0 (float, mpmath Lambert W); None: no return (divergence)."""
-    if p == 0 or k <= 0:
-        return -sigma0  # r = 0: the mirror value
-    r = 4 * p / k
-    rs = r * sigma0
-    if 1 + rs <= 0:
-        return None
-    with mpmath.workdps(30):
-        g = (1 + mpmath.mpf(rs)) * mpmath.exp(-mpmath.mpf(rs))
-        branch = 0 if r > 0 else -1
-        w = -1 - mpmath.lambertw(-g / mpmath.e, branch)
-        return float(mpmath.re(w)) / r
-
-
-def nf_final_sigma_array(p: float, k: float, sigma0: Any) -> Any:
-    """Vectorised :func:`nf_final_sigma` in float64 (scipy's Lambert W); NaN where no return.
-
-    A float prediction to compare float simulations with (never a certificate); agrees with the mpmath
-    version to ~1e-8 relative in sigma_f, sqrt(eps) near the branch point (r sigma_0 -> 0).
-    """
-    import numpy as np
-    from scipy.special import lambertw
-
-    sigma0 = np.asarray(sigma0, dtype=float)
-    if p == 0 or k <= 0:
-        return -sigma0
-    r = 4 * p / k
-    rs = r * sigma0
-    g = (1 + rs) * np.exp(-rs)
-    arg = np.maximum(-g / np.e, -1 / np.e)
-    w = -1 - np.real(lambertw(arg, 0 if r > 0 else -1))
-    return np.where(1 + rs <= 0, np.nan, w / r)
 
 
 def default_etas(a: float, z: float, alpha: float | None = None) -> list[float]:

@@ -5,7 +5,7 @@ depend only on l's Taylor coefficients up to order 4 there. So with
     l(z) = g0 + g1 (z - z0) + g2 (z - z0)^2/2 + g3 (z - z0)^3/6 + g4 (z - z0)^4/24
 and z0 substituted *after* differentiating, every identity below that sympy reduces to 0 holds for every
 C^4 loss, with g_k standing for l^(k) at the point. At a minimiser z* the values are named a, b, c
-(THEOREMS.md conventions).
+(the conventions of the product-stability papers).
 
 Each ``*_residuals`` function returns ``{claim: residual}``; the statement holds iff every residual simplifies
 to 0. Optional arguments are the statement's constants, so a property can be built with a deliberately wrong
@@ -18,6 +18,8 @@ from functools import lru_cache
 from typing import Any
 
 import sympy as sp
+
+from checker.models.product.normal_form import alpha_of, flip_coefficient
 
 x, y = sp.symbols("x y", real=True)
 g0, g1, g2, g3, g4 = sp.symbols("g0 g1 g2 g3 g4", real=True)
@@ -120,9 +122,9 @@ def flip_residuals(b_coefficient: Any = 8, z_coefficient: Any = 32) -> dict[str,
     """GAN-A-FLIP: p^2 + q = P := alpha/(3a^2) + 8 b z*/(a s*^2) + 32 z*^2/s*^4 (true constants 8 and 32)."""
     p, q = flip_coefficients()
     s2 = 4 * zs**2 + D
-    alpha = 3 * b**2 - a * c
     bco, zco = sp.nsimplify(b_coefficient), sp.nsimplify(z_coefficient)
-    P = alpha / (3 * a**2) + bco * b * zs / (a * s2) + zco * zs**2 / s2**2
+    # the z*^2 term's coefficient is a mutant knob here only: P's true form is flip_coefficient's
+    P = flip_coefficient(alpha_of(a, b, c), a, b, zs, s2, bco) + (zco - 32) * zs**2 / s2**2
     p_claim = -(b / a + 4 * zs / s2)
     q_claim = -c / (3 * a) + 16 * zs**2 / s2**2
     return {
@@ -130,12 +132,6 @@ def flip_residuals(b_coefficient: Any = 8, z_coefficient: Any = 32) -> dict[str,
         "q - (-c/(3a) + 16 z*^2/s*^4)": sp.simplify(q - q_claim),
         "p^2 + q - P": sp.simplify(p**2 + q - P),
     }
-
-
-def flip_P(a_: float, b_: float, c_: float, zs_: float, D_: float) -> float:
-    """P of GAN-A-FLIP as a number (the true formula)."""
-    s2 = 4 * zs_**2 + D_
-    return (3 * b_**2 - a_ * c_) / (3 * a_**2) + 8 * b_ * zs_ / (a_ * s2) + 32 * zs_**2 / s2**2
 
 
 @lru_cache(maxsize=8)
@@ -194,7 +190,7 @@ def ps_residuals(half: Any = sp.S.Half) -> dict[str, sp.Expr]:
     d4 = _d4(L, v).subs(z0, x * y).subs(at_min)
     h = 2 / (a * s)
     c1 = h / 2 * d3**2 / (a * s) - h / 6 * d4
-    P = (3 * b**2 - a * c) / (3 * a**2) + 8 * b * x * y / (a * s**2) + 32 * (x * y) ** 2 / s**4
+    P = flip_coefficient(alpha_of(a, b, c), a, b, x * y, s**2)
     return {
         "D^3L[v,v,v] - (b s^{3/2} + 6 a z/sqrt(s))": sp.simplify(
             d3 - (b * s * sp.sqrt(s) + 6 * a * x * y / sp.sqrt(s))
@@ -206,11 +202,15 @@ def ps_residuals(half: Any = sp.S.Half) -> dict[str, sp.Expr]:
     }
 
 
-def prove(residuals: dict[str, sp.Expr]) -> tuple[bool, list[dict], dict[str, str]]:
+Proof = tuple[bool, list[dict[str, Any]], dict[str, str]]
+
+
+def prove(residuals: dict[str, sp.Expr]) -> Proof:
     """Simplify every residual; return (all zero, symbolic-zero certificates, the non-zero residuals as text)."""
     from checker.certificate import symbolic_zero
 
-    certificates, failing = [], {}
+    certificates: list[dict[str, Any]] = []
+    failing: dict[str, str] = {}
     for claim, residual in residuals.items():
         simplified = sp.simplify(residual)
         if simplified == 0:
@@ -218,3 +218,20 @@ def prove(residuals: dict[str, sp.Expr]) -> tuple[bool, list[dict], dict[str, st
         else:
             failing[claim] = str(simplified)
     return not failing, certificates, failing
+
+
+_PROOFS: dict[int, tuple[dict[str, sp.Expr], Proof]] = {}
+
+
+def prove_cached(residuals: dict[str, sp.Expr]) -> Proof:
+    """:func:`prove` once per residual set.
+
+    Why: the residual sets are lru-cached objects, and Hypothesis calls a check hundreds of times while it
+    shrinks; sympy's simplify would dominate the run. Keyed by identity (the dicts are not hashable), with
+    the object kept alive and compared so that a recycled id cannot return another set's proof.
+    """
+    hit = _PROOFS.get(id(residuals))
+    if hit is None or hit[0] is not residuals:
+        hit = (residuals, prove(residuals))
+        _PROOFS[id(residuals)] = hit
+    return hit[1]

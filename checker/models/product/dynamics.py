@@ -1,4 +1,4 @@
-"""The product model L(x, y) = l(xy) (GAN-A-SETUP), written once for every arithmetic.
+"""GD on the product model L(x, y) = l(xy) (GAN-A-SETUP), written once for every arithmetic.
 
 Each function takes the loss derivatives' *values* (g1 = l'(z), g2 = l''(z)) and plain arithmetic, so the
 same code runs on floats, JAX arrays, mpmath numbers and arb balls. ``sqrt`` is passed in because each
@@ -8,9 +8,8 @@ arithmetic spells it differently.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-Num = Any
+from checker.backends.ops import Num
 
 
 def gd_step(x: Num, y: Num, g1: Num, eta: Num) -> tuple[Num, Num]:
