@@ -7,21 +7,33 @@ way and a change to, say, what a symbolic refutation records is made in one plac
 * :func:`refuted_by_proof`: a sympy identity that does not simplify to 0 (exact, needs no recheck);
 * :func:`refuted_by_ball`: a ball enclosure that excludes the claim (rigorous);
 * :func:`backend_disagreement`: the proof stands but a float backend disagrees (a backend issue, UNDECIDED);
-* :func:`simulated`: a float (or mpmath recheck) simulation's outcome: CORROBORATED, REFUTED or UNDECIDED;
+* :func:`refuted_at_point`: a failed identity, evaluated at the drawn point (REFUTED, or UNDECIDED if it
+  happens to vanish there);
+* :func:`simulated` / :func:`simulation_class`: a float (or mpmath recheck) simulation's outcome;
 * :func:`fitted_order`: the least-squares order of an error across a range (asymptotic claims).
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+import mpmath
 import numpy as np
 import sympy as sp
 
 from checker.models.product.symbolic import prove_cached
 from checker.verdict import Evidence, EvidenceClass, Verdict
 
-__all__ = ["backend_disagreement", "fitted_order", "refuted_by_ball", "refuted_by_proof", "simulated"]
+__all__ = [
+    "backend_disagreement",
+    "fitted_order",
+    "refuted_at_point",
+    "refuted_by_ball",
+    "refuted_by_proof",
+    "simulated",
+    "simulation_class",
+]
 
 
 def refuted_by_proof(
@@ -70,28 +82,75 @@ def backend_disagreement(summary: str, numbers: dict[str, Any], cls: EvidenceCla
     return Evidence(Verdict.UNDECIDED, cls, summary, numbers=numbers)
 
 
-def simulated(
-    ok: bool | None, high: bool, summary: str, params: dict[str, Any], precision: tuple[str, str], **kw: Any
-) -> Evidence:
-    """A simulation's evidence: ``ok`` None UNDECIDED, True CORROBORATED, False REFUTED (with the counterexample).
+def simulation_class(
+    ok: bool | None, high: bool, precision: tuple[str, str] = ("float64", "mpmath")
+) -> tuple[Verdict, EvidenceClass, str]:
+    """(verdict, evidence class, precision text) of a simulation: ``ok`` None UNDECIDED, True CORROBORATED,
+    False REFUTED; ``high``: the run was the mpmath recheck, not the float run.
 
     Args:
-        high: the run was the mpmath recheck (evidence class MPMATH), not the float run (FLOAT).
-        precision: the (float, mpmath) precision texts; the one matching ``high`` is recorded.
+        precision: the (float run, mpmath recheck) precision texts; the one matching ``high`` is returned.
     """
     cls = EvidenceClass.MPMATH if high else EvidenceClass.FLOAT
     verdict = Verdict.UNDECIDED if ok is None else (Verdict.CORROBORATED if ok else Verdict.REFUTED)
-    return Evidence(
-        verdict,
-        cls,
-        summary,
-        precision=precision[1] if high else precision[0],
-        counterexample=dict(params) if ok is False else None,
-        **kw,
-    )
+    return verdict, cls, precision[1] if high else precision[0]
+
+
+def simulated(
+    ok: bool | None,
+    high: bool,
+    summary: str,
+    params: dict[str, Any],
+    *,
+    precision: tuple[str, str] = ("float64", "mpmath"),
+    **kw: Any,
+) -> Evidence:
+    """A simulation's evidence (see :func:`simulation_class`); a REFUTED one records ``params`` as the
+    counterexample, for the runner to recheck at high precision."""
+    verdict, cls, prec = simulation_class(ok, high, precision)
+    return Evidence(verdict, cls, summary, precision=prec, counterexample=dict(params) if ok is False else None, **kw)
 
 
 def fitted_order(x: Any, y: Any) -> tuple[float, float]:
-    """Least-squares slope and intercept of log y against log x: the order of y in x across the range."""
-    slope, intercept = np.polyfit(np.log(np.asarray(x, float)), np.log(np.asarray(y, float)), 1)
+    """Least-squares slope and intercept of log y against log x: the order of y in x across the range.
+
+    y is floored at 1e-300 so that an exact zero (a perfect run) fits as "very small", not as -inf.
+    """
+    ly = np.log(np.maximum(np.asarray(y, float), 1e-300))
+    slope, intercept = np.polyfit(np.log(np.asarray(x, float)), ly, 1)
     return float(slope), float(intercept)
+
+
+@functools.lru_cache(maxsize=64)
+def _lambdified(diff: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Any:
+    return sp.lambdify(symbols, diff, "mpmath")
+
+
+@functools.lru_cache(maxsize=64)
+def _text(expr: sp.Expr) -> str:
+    return sp.sstr(expr)
+
+
+def _evaluate(diff: sp.Expr, symbols: tuple[sp.Symbol, ...], values: tuple[Any, ...]) -> Any:
+    """diff at exact rational values, in mpmath at 30 digits (fast enough for Hypothesis's shrinking)."""
+    with mpmath.workdps(30):
+        args = [mpmath.mpf(int(v.p)) / int(v.q) for v in values]
+        return sp.Float(str(_lambdified(diff, symbols)(*args)), 30)
+
+
+def refuted_at_point(summary: str, diff: sp.Expr, params: dict[str, Any], subs: dict[sp.Symbol, Any]) -> Evidence:
+    """A failed identity (``diff`` does not simplify to 0), made concrete at the drawn parameters.
+
+    ``subs`` maps the identity's symbols to exact rationals; the difference is evaluated there at 30 digits.
+    If it happens to vanish at this point, the point is no counterexample: UNDECIDED, and the search goes on.
+    """
+    value = _evaluate(diff, tuple(subs), tuple(subs.values()))
+    if value == 0 or abs(value) < sp.Float("1e-25"):
+        return Evidence(Verdict.UNDECIDED, EvidenceClass.SYMBOLIC, f"{summary}, but not at this point")
+    return Evidence(
+        Verdict.REFUTED,
+        EvidenceClass.SYMBOLIC,
+        f"{summary}; difference {_text(diff)} = {sp.N(value, 12)} at the drawn parameters",
+        numbers={"difference": str(value)},
+        counterexample=dict(params),
+    )

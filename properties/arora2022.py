@@ -15,7 +15,6 @@ A float counterexample is re-run with mpmath at 30 digits by the same generic co
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -23,26 +22,18 @@ import mpmath
 from hypothesis import strategies as st
 
 from checker import series
+from checker.evidence import fitted_order, simulation_class
 from checker.models import arora as model
 from checker.property import Property, Source, require
 from checker.verdict import Evidence, EvidenceClass, Verdict
 
 ARXIV = "2205.09745"
 RECHECK_DPS = 30
+PRECISION = ("float64", f"mpmath {RECHECK_DPS} digits")  # (float run, mpmath recheck)
 
 
 def _source(ref: str) -> Source:
     return Source("arora2022", ARXIV, ref)
-
-
-def _slope(xs: list[float], ys: list[float]) -> tuple[float, float]:
-    """Least-squares slope and intercept of log y against log x."""
-    lx = [math.log(x) for x in xs]
-    ly = [math.log(max(y, 1e-300)) for y in ys]
-    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
-    sxx = sum((a - mx) ** 2 for a in lx)
-    slope = sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sxx
-    return slope, my - slope * mx
 
 
 def _num(x: float, high: bool) -> Any:
@@ -62,12 +53,6 @@ def _high_precision(evaluate: Callable[..., Evidence]) -> Callable[..., Evidence
             return evaluate(high=True, **params)
 
     return recheck
-
-
-def _verdict(ok: bool, high: bool) -> tuple[Verdict, EvidenceClass, str]:
-    cls = EvidenceClass.MPMATH if high else EvidenceClass.FLOAT
-    prec = f"mpmath {RECHECK_DPS} digits" if high else "float64"
-    return (Verdict.CORROBORATED if ok else Verdict.REFUTED), cls, prec
 
 
 _PERTURB = st.floats(-0.25, 0.25, allow_nan=False)
@@ -106,7 +91,7 @@ def make_p1(expected_order: float = 1.0, tolerance: float = 0.3, c_eta: float = 
                 cur = model.loss(u)
                 t += 1
                 if not cur < prev or t > limit:
-                    verdict, cls, prec = _verdict(False, high)
+                    verdict, cls, prec = simulation_class(False, high, PRECISION)
                     why = "L increased" if not cur < prev else f"sqrt L above {c_eta}*eta after {limit} steps"
                     return Evidence(
                         verdict, cls, f"Phase 1 broken at eta={eta:.4g}, step {t}: {why}",
@@ -115,9 +100,9 @@ def make_p1(expected_order: float = 1.0, tolerance: float = 0.3, c_eta: float = 
                     )  # fmt: skip
                 prev = cur
             hits.append(float(max(t, 1)))
-        slope, icpt = _slope(etas, hits)
+        slope, icpt = fitted_order(etas, hits)
         margin = tolerance - abs(slope + expected_order)
-        verdict, cls, prec = _verdict(margin >= 0, high)
+        verdict, cls, prec = simulation_class(margin >= 0, high, PRECISION)
         return Evidence(
             verdict,
             cls,
@@ -181,9 +166,9 @@ def make_p2_id(constant: float = 0.5, ngd_constant: float = 1.0, min_order: floa
             dev.sort()
             devs.append(dev[int(0.95 * len(dev))])
             ratios.append(1.0 + dev[len(dev) // 2])
-        slope, icpt = _slope(etas, devs)
+        slope, icpt = fitted_order(etas, devs)
         margin = slope - min_order
-        verdict, cls, prec = _verdict(margin >= 0, high)
+        verdict, cls, prec = simulation_class(margin >= 0, high, PRECISION)
         claimed = f"{constant:g} eta lambda_1" if rule == "sqrt" else f"{ngd_constant:g} eta sqrt(lambda_1/2)"
         return Evidence(
             verdict,
@@ -247,9 +232,9 @@ def make_p2_rate(
             rel.append(err)
             margins.append((k_eta * eta - err) / (k_eta * eta))
             detail.append((float(t0), float(t_gd), float(t_flow)))
-        slope, icpt = _slope(etas, rel)
+        slope, icpt = fitted_order(etas, rel)
         margin = min(margins)
-        verdict, cls, prec = _verdict(margin >= 0, high)
+        verdict, cls, prec = simulation_class(margin >= 0, high, PRECISION)
         return Evidence(
             verdict,
             cls,
@@ -316,7 +301,7 @@ def make_quad(constant: float = 1.0, steps: int = 400, tol: float = 1e-9) -> Pro
         dev = max(float(abs(norms[k] + norms[k + 1] - target)) for k in range(20)) / (eta * l1)
         sum_tol = max(tol, 10 * off)  # the sum may deviate to first order in the remaining v2 part
         margin = (sum_tol - dev) / sum_tol
-        verdict, cls, prec = _verdict(dev <= sum_tol, high)
+        verdict, cls, prec = simulation_class(dev <= sum_tol, high, PRECISION)
         return Evidence(
             verdict,
             cls,

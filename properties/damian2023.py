@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from checker import certificate, series
 from checker.backends.ball import ball_function, ball_precision, to_arb
+from checker.evidence import fitted_order, refuted_at_point
 from checker.models import damian as dm
 from checker.property import Property, Source, proves_class, require
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
@@ -48,43 +49,6 @@ def _exact(v: float) -> sp.Rational:
 @functools.lru_cache(maxsize=256)
 def _simplified(expr: sp.Expr) -> sp.Expr:
     return sp.simplify(expr)
-
-
-@functools.lru_cache(maxsize=64)
-def _text(expr: sp.Expr) -> str:
-    return sp.sstr(expr)
-
-
-@functools.lru_cache(maxsize=64)
-def _lambdified(diff: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Any:
-    return sp.lambdify(symbols, diff, "mpmath")
-
-
-def _evaluate(diff: sp.Expr, symbols: tuple[sp.Symbol, ...], values: tuple[Any, ...]) -> sp.Float:
-    """diff at exact rational values, in mpmath at 30 digits (fast enough for Hypothesis's shrinking)."""
-    with mpmath.workdps(30):
-        args = [mpmath.mpf(int(v.p)) / int(v.q) for v in values]
-        return sp.Float(str(_lambdified(diff, symbols)(*args)), 30)
-
-
-def _refuted_symbolic(summary: str, diff: sp.Expr, params: dict[str, Any], subs: dict[sp.Symbol, Any]) -> Evidence:
-    """A failed identity, made concrete: the difference evaluated at the drawn parameters (exact rationals,
-    then 30 digits). If it happens to vanish there, the point is no counterexample: UNDECIDED, search on."""
-    value = _evaluate(diff, tuple(subs), tuple(subs.values()))
-    if value == 0 or abs(value) < sp.Float("1e-25"):
-        return Evidence(Verdict.UNDECIDED, EvidenceClass.SYMBOLIC, f"{summary}, but not at this point")
-    return Evidence(
-        Verdict.REFUTED,
-        EvidenceClass.SYMBOLIC,
-        f"{summary}; difference {_text(diff)} = {sp.N(value, 12)} at the drawn parameters",
-        numbers={"difference": str(value)},
-        counterexample=dict(params),
-    )
-
-
-def _fit_slope(x: list[float], y: list[float]) -> tuple[float, float]:
-    slope, intercept = np.polyfit(np.log(x), np.log(y), 1)
-    return float(slope), float(intercept)
 
 
 def _orbit_start() -> st.SearchStrategy[dict[str, float]]:
@@ -226,13 +190,6 @@ def make_toy(claimed_alpha: sp.Expr = dm.ALPHA, claimed_beta: sp.Expr = dm.BETA)
     """The toy loss has S = 2/eta + sqrt(beta) w, -grad L . grad S = claimed_alpha, |grad S|^2 = claimed_beta."""
     from checker.models import autodiff
 
-    def toy_jax(theta: Any, p: Any) -> Any:
-        import jax.numpy as jnp
-
-        eta, alpha, beta = p[0], p[1], p[2]
-        x, w, z = theta[0], theta[1], theta[2]
-        return 0.5 * (2 / eta + jnp.sqrt(beta) * w) * x**2 - alpha / jnp.sqrt(beta) * w - z
-
     @proves_class
     def check(eta: float, alpha: float, beta: float, w: float) -> Evidence:
         import jax.numpy as jnp
@@ -250,10 +207,10 @@ def make_toy(claimed_alpha: sp.Expr = dm.ALPHA, claimed_beta: sp.Expr = dm.BETA)
         for name, claimed in claims.items():
             diff = _simplified(q[name] - claimed)
             if diff != 0:
-                return _refuted_symbolic(f"toy {name} is {q[name]}, not {claimed}", diff, params, subs)
+                return refuted_at_point(f"toy {name} is {q[name]}, not {claimed}", diff, params, subs)
             certs.append(certificate.symbolic_zero(q[name] - claimed, f"DNL-TOY: {name} of the toy at x = 0"))
         # cross-check the JAX autodiff route (DNL-QTY as computed on any model) at the drawn point
-        got = autodiff.dnl_quantities(toy_jax, jnp.array([0.0, w, 0.0]), jnp.array([eta, alpha, beta]))
+        got = autodiff.dnl_quantities(dm.toy_loss_jax, jnp.array([0.0, w, 0.0]), jnp.array([eta, alpha, beta]))
         want = {k: float(sp.N(claims[k].subs(subs))) for k in ("S", "alpha", "beta")}
         err = max(abs(got[k] - want[k]) / max(abs(want[k]), 1.0) for k in want)
         if err > 1e-9:
@@ -296,13 +253,8 @@ def make_toy(claimed_alpha: sp.Expr = dm.ALPHA, claimed_beta: sp.Expr = dm.BETA)
 def _toy_gd_scan(steps: int) -> Any:
     """Compiled GD on the toy loss (JAX autodiff gradient, lax.scan): one compilation per step count."""
     import jax
-    import jax.numpy as jnp
 
-    def toy(theta: Any, p: Any) -> Any:
-        eta, alpha, beta = p[0], p[1], p[2]
-        return 0.5 * (2 / eta + jnp.sqrt(beta) * theta[1]) * theta[0] ** 2 - alpha / jnp.sqrt(beta) * theta[1]
-
-    grad = jax.grad(toy)
+    grad = jax.grad(dm.toy_loss_jax)
 
     def run(theta0: Any, p: Any) -> Any:
         def step(th: Any, _: Any) -> Any:
@@ -325,12 +277,6 @@ def _toy_gd_run(eta: float, alpha: float, beta: float, x0: float, w0: float, ste
 def make_eq3(force: sp.Expr = HALF, steps: int = 800, tol: float = 1e-9) -> Property:
     """GD on the toy loss is exactly eq. (3) with force ``force`` * beta x^2 (1/2 per the code, O-4)."""
 
-    def toy_jax(theta: Any, p: Any) -> Any:
-        import jax.numpy as jnp
-
-        eta, alpha, beta = p[0], p[1], p[2]
-        return 0.5 * (2 / eta + jnp.sqrt(beta) * theta[1]) * theta[0] ** 2 - alpha / jnp.sqrt(beta) * theta[1]
-
     @functools.lru_cache(maxsize=1)
     def identity() -> tuple[sp.Expr, sp.Expr]:
         loss = dm.toy_loss_sym()
@@ -348,7 +294,7 @@ def make_eq3(force: sp.Expr = HALF, steps: int = 800, tol: float = 1e-9) -> Prop
         subs = {dm.ETA: _exact(eta), dm.ALPHA: _exact(alpha), dm.BETA: _exact(beta), dm.X: _exact(x0), dm.W: _exact(w0)}
         for name, d in (("x", dx), ("y", dy)):
             if d != 0:
-                return _refuted_symbolic(f"GD on the toy differs from eq. (3) in {name}'", d, params, subs)
+                return refuted_at_point(f"GD on the toy differs from eq. (3) in {name}'", d, params, subs)
         xs_gd, ws_gd = _toy_gd_run(eta, alpha, beta, x0, w0, steps)
         x, y = x0, math.sqrt(beta) * w0
         worst, scale = 0.0, max(abs(x0), abs(y), 1e-300)
@@ -423,7 +369,7 @@ def make_ode(delta2: sp.Expr | None = None, omega2: sp.Expr | None = None, tol: 
             return Evidence(Verdict.UNDECIDED, cls, "no full oscillation within the step budget")
         claimed = [2 * math.pi / (eta * math.sqrt(float(omega2_f(alpha, beta)))) for eta in etas]
         ratio = per[-1] / claimed[-1]
-        slope, icpt = _fit_slope(etas, per)
+        slope, icpt = fitted_order(etas, per)
         margin = tol - max(abs(ratio - 1), abs(slope + 1))
         ok = margin > 0
         return Evidence(
@@ -453,9 +399,9 @@ def make_ode(delta2: sp.Expr | None = None, omega2: sp.Expr | None = None, tol: 
         params = {"alpha": alpha, "beta": beta, "amp": amp}
         subs = {dm.ALPHA: _exact(alpha), dm.BETA: _exact(beta)}
         if d_fix != 0:
-            return _refuted_symbolic("the fixed point of the ODE is not X^2 = claimed delta^2", d_fix, params, subs)
+            return refuted_at_point("the fixed point of the ODE is not X^2 = claimed delta^2", d_fix, params, subs)
         if d_om != 0:
-            return _refuted_symbolic("the linearisation's frequency^2 is not the claimed one", d_om, params, subs)
+            return refuted_at_point("the linearisation's frequency^2 is not the claimed one", d_om, params, subs)
         etas, per = _periods(alpha, beta, amp)
         ev = _judge(alpha, beta, amp, etas, per, EvidenceClass.FLOAT, "float64")
         ev.certificates.append(certificate.symbolic_zero(d_fix, "DNL-ODE: fixed point X^2 = delta^2, Y = 0"))
@@ -510,7 +456,7 @@ def make_l3(y_scale: sp.Expr = ONE, order: float = 1.0, tol: float = 0.25) -> Pr
     ) -> Evidence:
         if any(not (math.isfinite(d) and d > 0) for d in dr):
             return Evidence(Verdict.UNDECIDED, cls, f"drift not measurable (too few cycles or zero): {dr}")
-        slope, icpt = _fit_slope(etas, dr)
+        slope, icpt = fitted_order(etas, dr)
         margin = tol - abs(slope - order)
         ok = margin > 0
         return Evidence(
@@ -542,7 +488,7 @@ def make_l3(y_scale: sp.Expr = ONE, order: float = 1.0, tol: float = 0.25) -> Pr
         dg = symbolic()
         if dg != 0:
             subs = {dm.ALPHA: _exact(alpha), dm.BETA: _exact(beta), dm.XP: _exact(r), dm.Y: sp.Rational(1, 3)}
-            return _refuted_symbolic("g is not conserved by the ODE", dg, params, subs)
+            return refuted_at_point("g is not conserved by the ODE", dg, params, subs)
         etas, dr, g0 = _drifts(alpha, beta, r)
         return _judge(params, etas, dr, g0, EvidenceClass.FLOAT, "float64")
 
@@ -733,7 +679,7 @@ def make_pred(force: sp.Expr = HALF, steps: int = 800, tol: float = 1e-9) -> Pro
         subs = {dm.ETA: _exact(eta), dm.ALPHA: _exact(alpha), dm.BETA: _exact(beta), dm.X: _exact(x0), dm.W: _exact(w0)}
         for name, d in (("x", dx), ("w", dw)):
             if d != 0:
-                return _refuted_symbolic(f"predicted displacement differs from GD in {name}", d, params, subs)
+                return refuted_at_point(f"predicted displacement differs from GD in {name}", d, params, subs)
         # float cross-check, plus the sharpness prediction S ~ 2/eta + y (an approximation: error O(eta beta x^2))
         sb = math.sqrt(beta)
         x, w, vx, vw = x0, w0, x0, w0
@@ -847,7 +793,7 @@ def make_gen_limit(coef: sp.Expr = THIRD, tol: float = 0.05) -> Property:
         subs = {dm.ETA: _exact(eta), dm.ALPHA: _exact(alpha), dm.BETA: _exact(beta), C4: _exact(c4)}
         for name, d in zip(("x-cycle", "y-cycle", "S_lim"), symbolic(), strict=True):
             if d != 0:
-                return _refuted_symbolic(f"DNL-GEN-LIMIT {name} identity fails", d, params, subs)
+                return refuted_at_point(f"DNL-GEN-LIMIT {name} identity fails", d, params, subs)
         return _judge(params, _measure(eta, alpha, beta, c4), EvidenceClass.FLOAT, "float64")
 
     def recheck(eps: float, alpha: float, beta: float, c4: float) -> Evidence:

@@ -31,7 +31,7 @@ from checker.backends.ball import ball_precision, to_arb
 from checker.backends.mp import mp_precision
 from checker.certificate import ball_enclosure, ball_sign, symbolic_zero
 from checker.certify import period2
-from checker.evidence import refuted_by_proof
+from checker.evidence import backend_disagreement, fitted_order, refuted_by_ball, refuted_by_proof
 from checker.models import product
 from checker.models.gan_losses import STABLE, SUBCRITICAL, TABLE, ProductLoss
 from checker.models.product import crosscheck as xc
@@ -103,21 +103,17 @@ def make_l31(coefficient: int | Fraction = 1) -> Property:
         mp_err = xc.mp_top_eig_error(pl, x, float(coef))
         numbers = {"top_eig_minus_claim": Enclosure.from_arb(diff), "jax_rel_error": jax_err, "mp_rel_error": mp_err}
         if excludes:
-            return Evidence(
-                Verdict.REFUTED,
-                EvidenceClass.BALL,
+            return refuted_by_ball(
                 f"ball: top eigenvalue - {coef} l''(z)s = {diff.str(5)} excludes 0",
-                numbers=numbers,
+                numbers,
+                params,
+                BITS,
                 margin=-abs(float(diff.mid())),
-                precision=f"arb {BITS} bits",
-                counterexample=params,
             )
         if (jax_err is not None and not jax_err < 1e-9) or not mp_err < 1e-30:
-            return Evidence(
-                Verdict.UNDECIDED,
-                EvidenceClass.FLOAT,
+            return backend_disagreement(
                 f"proof and ball agree, JAX/mpmath disagree (rel {jax_err}, {mp_err:.2g}): backend issue",
-                numbers=numbers,
+                numbers,
             )
         return Evidence(
             Verdict.PROVED,
@@ -170,21 +166,17 @@ def make_red(d_sign: int = -1) -> Property:
             "jax_d_step_rel_error": jax_dev,
         }
         if excludes:
-            return Evidence(
-                Verdict.REFUTED,
-                EvidenceClass.BALL,
+            return refuted_by_ball(
                 f"ball: d' - d(1 {'-' if d_sign < 0 else '+'} eta^2 l'^2) = {diff.str(5)} excludes 0",
-                numbers=numbers,
+                numbers,
+                params,
+                BITS,
                 margin=-1.0,
-                precision=f"arb {BITS} bits",
-                counterexample=params,
             )
         if jax_dev is not None and not jax_dev < 1e-10:
-            return Evidence(
-                Verdict.UNDECIDED,
-                EvidenceClass.FLOAT,
+            return backend_disagreement(
                 f"proof and ball agree, the JAX float64 step disagrees (rel {jax_dev:.2g}): backend issue",
-                numbers=numbers,
+                numbers,
             )
         return Evidence(
             Verdict.PROVED,
@@ -245,11 +237,10 @@ def make_fix(flip_factor: int = 2) -> Property:
             err = float(abs(fd - (1 - h * am * s)))
         numbers = {"fd_normal_multiplier": float(fd), "predicted": float(1 - h * am * s), "error": err, "a": a}
         if err > 1e-8:
-            return Evidence(
-                Verdict.UNDECIDED,
-                EvidenceClass.MPMATH,
+            return backend_disagreement(
                 f"proof holds but the finite-difference multiplier is off by {err:.2g}: numeric issue",
-                numbers=numbers,
+                numbers,
+                EvidenceClass.MPMATH,
             )
         return Evidence(
             Verdict.PROVED,
@@ -677,7 +668,7 @@ def make_t43(gap_coefficient: float = 3.0, eta_power: int = 1) -> Property:
         tol_margin = float(np.min(tol - np.abs(lam - nf)))
         err = np.abs(lam - leading)
         ok_sim = all(sim["converged"]) and not any(sim["diverged"]) and np.all(np.isfinite(lam))
-        slope, intercept = np.polyfit(np.log(etas), np.log(err), 1) if ok_sim else (float("nan"), 0.0)
+        slope, intercept = fitted_order(etas, err) if ok_sim else (float("nan"), 0.0)
         params = {"loss": loss, "eta_max": eta_max, "sigma0": sigma0}
         ser = {
             "order": series.fit(

@@ -32,6 +32,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from checker import certificate, series
+from checker.evidence import simulated
 from checker.models import liu as model
 from checker.property import Property, Source, proves_class
 from checker.verdict import Evidence, EvidenceClass, Verdict
@@ -41,6 +42,7 @@ STEPS = 40000
 LONG_STEPS = 160000
 TAIL = 2000
 RECHECK_DPS = 30
+PRECISION = ("float64 (log-w1 map, JAX)", f"mpmath {RECHECK_DPS} digits (log-w1 map)")  # (float run, mpmath recheck)
 FLOOR = 1e-20  # L2 below this is float rounding of r = a w2 - 1 (|r| ~ 1e-9)
 OPEN = ("O-5",)
 SIM_HYPOTHESES = (
@@ -140,10 +142,7 @@ def _sim_property(prop_id: str, title: str, ref: str, statement: str, provenance
 
 def _evidence(ok: bool | None, high: bool, summary: str, params: dict[str, Any], **kw: Any) -> Evidence:
     """ok None: UNDECIDED (the reconstruction cannot decide); True: CORROBORATED; False: REFUTED."""
-    cls = EvidenceClass.MPMATH if high else EvidenceClass.FLOAT
-    prec = f"mpmath {RECHECK_DPS} digits (log-w1 map)" if high else "float64 (log-w1 map, JAX)"
-    verdict = Verdict.UNDECIDED if ok is None else (Verdict.CORROBORATED if ok else Verdict.REFUTED)
-    return Evidence(verdict, cls, summary, precision=prec, counterexample=dict(params) if ok is False else None, **kw)
+    return simulated(ok, high, summary, params, precision=PRECISION, **kw)
 
 
 def _sharpness_series(an: Analysis, title: str) -> dict[str, Any]:

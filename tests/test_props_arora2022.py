@@ -9,6 +9,7 @@ import math
 
 import pytest
 from hypothesis import strategies as st
+from mutants import assert_refuted
 
 import properties.arora2022 as alp
 from checker.models import arora as model
@@ -57,11 +58,7 @@ MUTANTS = {
 # therefore use cheaper windows; the costliest one is marked slow.
 @pytest.mark.parametrize("make", MUTANTS.values(), ids=list(MUTANTS))
 def test_wrong_variant_is_refuted(make):
-    result = run_property(make(), profile="quick", database=False, seed=1)
-    assert result.verdict is Verdict.REFUTED, result.evidence.summary
-    assert result.evidence.counterexample
-    assert result.stats.replay  # the shrunk example / reproduce blob
-    assert "confirmed by the high-precision recheck" in " ".join(result.notes)
+    result = assert_refuted(make(), profile="quick", seed=1, replay=False, confirmed=True)
     assert result.evidence.precision.startswith("mpmath")
 
 

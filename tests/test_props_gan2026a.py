@@ -7,44 +7,14 @@ Examples are kept few (``max_examples`` overrides) so the file runs in well unde
 
 from __future__ import annotations
 
-import dataclasses
 from fractions import Fraction
 
 import pytest
+from mutants import assert_refuted, few
 
-from checker.property import Property
 from checker.runner import run_property
 from checker.verdict import EvidenceClass, Verdict
 from properties import gan2026a as g
-
-
-def _few(prop: Property, n: int = 3) -> Property:
-    return dataclasses.replace(prop, max_examples={"ci": n, "quick": n})
-
-
-def _refuted(prop: Property, n: int = 3) -> None:
-    res = run_property(_few(prop, n), profile="ci", seed=0, database=False)
-    assert res.verdict is Verdict.REFUTED, (res.verdict, res.evidence.summary, res.notes)
-    assert res.evidence.counterexample, "a refutation carries its counterexample"
-    assert res.stats.replay, "and a way to replay it"
-    # replay: the shrunk counterexample, fed back to the check, refutes again
-    params = {k: v for k, v in res.evidence.counterexample.items() if k in _params_of(prop)}
-    if params:
-        again = prop.check(**{k: _revive(v) for k, v in params.items()})
-        assert again.verdict is Verdict.REFUTED
-
-
-def _params_of(prop: Property) -> set[str]:
-    import inspect
-
-    return set(inspect.signature(prop.check).parameters)
-
-
-def _revive(value: object) -> object:
-    """Counterexamples store fractions as text ('3/2'); turn them back into Fractions."""
-    if isinstance(value, str) and value.replace("/", "").replace("-", "").isdigit():
-        return Fraction(value)
-    return value
 
 
 def test_catalogue_ids_and_provenance() -> None:
@@ -60,12 +30,12 @@ def test_catalogue_ids_and_provenance() -> None:
     ids=["L3.1", "RED", "FIX", "FLIP", "DRIFT", "EX"],
 )
 def test_true_statement_is_not_refuted_under_ci(factory: object) -> None:
-    res = run_property(_few(factory(), 3), profile="ci", database=False)  # type: ignore[operator]
+    res = run_property(few(factory(), 3), profile="ci", database=False)  # type: ignore[operator]
     assert res.verdict in {Verdict.PROVED, Verdict.CERTIFIED, Verdict.CORROBORATED}, (res.verdict, res.evidence.summary)
 
 
 def test_identities_are_proved_for_the_whole_class_with_certificates() -> None:
-    res = run_property(_few(g.make_red(), 2), profile="ci", database=False)
+    res = run_property(few(g.make_red(), 2), profile="ci", database=False)
     assert res.verdict is Verdict.PROVED
     assert res.evidence.evidence_class is EvidenceClass.SYMBOLIC
     assert {c["kind"] for c in res.evidence.certificates} == {"symbolic-zero"}
@@ -84,20 +54,20 @@ def test_identities_are_proved_for_the_whole_class_with_certificates() -> None:
     ],
 )
 def test_mutant_is_refuted(mutant: object, what: str) -> None:
-    _refuted(mutant(), n=25)  # type: ignore[operator]
+    assert_refuted(few(mutant(), 25), profile="ci", seed=0)  # type: ignore[operator]
 
 
 @pytest.mark.slow
 def test_flip_mutant_on_stability_is_refuted_only_after_the_mpmath_recheck() -> None:
     prop = g.make_flip(stable_sign=-1)
-    res = run_property(_few(prop, 2), profile="ci", seed=0, database=False)
+    res = run_property(few(prop, 2), profile="ci", seed=0, database=False)
     assert res.verdict is Verdict.REFUTED
     assert "counterexample confirmed by the high-precision recheck" in res.notes
 
 
 # ---- simulations (JAX compiles once per loss per process: the first of these pays ~7 s per loss) ----------
 def test_t43_true_statement_fits_order_three_and_stays_in_tolerance() -> None:
-    res = run_property(_few(g.make_t43(), 2), profile="ci", database=False)
+    res = run_property(few(g.make_t43(), 2), profile="ci", database=False)
     assert res.verdict is Verdict.CORROBORATED, res.evidence.summary
     assert res.evidence.numbers["fitted_order"] >= 2.5
     assert res.evidence.series["order"]["kind"] == "fit"
@@ -105,7 +75,7 @@ def test_t43_true_statement_fits_order_three_and_stays_in_tolerance() -> None:
 
 @pytest.mark.slow
 def test_t43_wrong_gap_constant_is_refuted_by_the_fitted_order() -> None:
-    res = run_property(_few(g.make_t43(gap_coefficient=4), 1), profile="ci", seed=0, database=False)
+    res = run_property(few(g.make_t43(gap_coefficient=4), 1), profile="ci", seed=0, database=False)
     assert res.verdict is Verdict.REFUTED
     assert res.evidence.evidence_class is EvidenceClass.MPMATH  # confirmed by the recheck
     assert res.evidence.numbers["fitted_order"] < 2
@@ -113,7 +83,7 @@ def test_t43_wrong_gap_constant_is_refuted_by_the_fitted_order() -> None:
 
 
 def test_t42_true_statement_converges_and_subcritical_diverges() -> None:
-    res = run_property(_few(g.make_t42(), 3), profile="ci", database=False)
+    res = run_property(few(g.make_t42(), 3), profile="ci", database=False)
     assert res.verdict is Verdict.CORROBORATED, res.evidence.summary
     assert any("RECONSTRUCTED" in n for n in res.notes)
 
@@ -123,7 +93,7 @@ def test_t42_true_statement_converges_and_subcritical_diverges() -> None:
     "mutant", [lambda: g.make_t42(stable_sign=-1), lambda: g.make_t43(eta_power=2)], ids=["T4.2-swap", "T4.3-eta^2"]
 )
 def test_simulation_mutants_are_refuted(mutant: object) -> None:
-    _refuted(mutant(), n=2)  # type: ignore[operator]
+    assert_refuted(few(mutant(), 2), profile="ci", seed=0)  # type: ignore[operator]
 
 
 def test_flip_two_cycle_is_certified_by_krawczyk_on_both_sides() -> None:

@@ -3,21 +3,16 @@ SECONDARY eta^3 normalisation, a dropped hypothesis) REFUTED with a shrunk, repl
 
 from __future__ import annotations
 
-import dataclasses
 from fractions import Fraction
 
 import pytest
+from mutants import assert_refuted, few
 
 from checker.models import lyapunov
 from checker.models.gan_losses import TABLE
-from checker.property import Property
 from checker.runner import run_property
 from checker.verdict import EvidenceClass, Verdict
 from properties import gan2026b as g
-
-
-def _few(prop: Property, n: int = 3) -> Property:
-    return dataclasses.replace(prop, max_examples={"ci": n, "quick": n})
 
 
 def test_catalogue() -> None:
@@ -49,7 +44,7 @@ def test_lyap_autodiff_and_mpmath_agree_with_the_product_formula() -> None:
 
 @pytest.mark.parametrize("factory", [g.make_lyap, g.make_tan, g.make_thm], ids=["LYAP", "TAN", "THM"])
 def test_true_statement_is_not_refuted_under_ci(factory: object) -> None:
-    res = run_property(_few(factory(), 3), profile="ci", database=False)  # type: ignore[operator]
+    res = run_property(few(factory(), 3), profile="ci", database=False)  # type: ignore[operator]
     assert res.verdict is Verdict.CORROBORATED, (res.verdict, res.evidence.summary, res.notes)
 
 
@@ -71,10 +66,8 @@ def test_mutant_checks_refute_directly_in_float_and_in_the_recheck() -> None:
 
 
 def test_thm_without_c1_positive_is_refuted_by_the_runner() -> None:
-    res = run_property(_few(g.make_thm(require_c1_positive=False), 3), profile="ci", seed=0, database=False)
-    assert res.verdict is Verdict.REFUTED, (res.verdict, res.evidence.summary)
+    res = assert_refuted(few(g.make_thm(require_c1_positive=False), 3), profile="ci", replay=False)
     assert res.evidence.evidence_class is EvidenceClass.MPMATH  # the high-precision recheck confirmed it
-    assert res.evidence.counterexample and res.stats.replay
 
 
 @pytest.mark.slow
@@ -84,10 +77,8 @@ def test_thm_without_c1_positive_is_refuted_by_the_runner() -> None:
     ids=["LYAP-eta^3 (O-3)", "TAN-2eta"],
 )
 def test_mutant_is_refuted_after_recheck(mutant: object) -> None:
-    res = run_property(_few(mutant(), 3), profile="ci", seed=0, database=False)  # type: ignore[operator]
-    assert res.verdict is Verdict.REFUTED, (res.verdict, res.evidence.summary)
+    res = assert_refuted(few(mutant(), 3), profile="ci", replay=False)  # type: ignore[operator]
     assert res.evidence.evidence_class is EvidenceClass.MPMATH  # the high-precision recheck confirmed it
-    assert res.evidence.counterexample and res.stats.replay
 
 
 def test_thm_on_the_non_product_toy_converges_in_float_and_in_the_recheck() -> None:

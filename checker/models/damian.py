@@ -28,9 +28,26 @@ XP = sp.Symbol("X", positive=True)  # |x| in the ODE
 HALF = sp.Rational(1, 2)
 
 
+def toy_loss(
+    x: Any, w: Any, z: Any, eta: Any, alpha: Any, beta: Any, sqrt: Callable[[Any], Any], half: Any = 0.5
+) -> Any:
+    """The DNL-TOY loss L(x, w, z) = (1/2)(2/eta + sqrt(beta) w) x^2 - (alpha/sqrt(beta)) w - z (App. B form
+    RECONSTRUCTED), written once for sympy, JAX and floats: ``sqrt`` and the exact ``half`` are the arithmetic's."""
+    return half * (2 / eta + sqrt(beta) * w) * x**2 - alpha / sqrt(beta) * w - z
+
+
 def toy_loss_sym() -> sp.Expr:
-    """The DNL-TOY loss L(x, w, z) (App. B form RECONSTRUCTED, THEOREMS.md DNL-TOY)."""
-    return sp.Rational(1, 2) * (2 / ETA + sp.sqrt(BETA) * W) * X**2 - ALPHA / sp.sqrt(BETA) * W - Zc
+    """The DNL-TOY loss as a sympy expression in (X, W, Zc)."""
+    return toy_loss(X, W, Zc, ETA, ALPHA, BETA, sp.sqrt, HALF)
+
+
+def toy_loss_jax(theta: Any, p: Any) -> Any:
+    """The DNL-TOY loss for JAX autodiff: theta = (x, w, z), or (x, w) for the GD dynamics (z only adds a
+    constant gradient); p = (eta, alpha, beta)."""
+    import jax.numpy as jnp
+
+    z = theta[2] if theta.shape[0] == 3 else 0.0
+    return toy_loss(theta[0], theta[1], z, p[0], p[1], p[2], jnp.sqrt)
 
 
 def eq3_sym(x: sp.Expr, y: sp.Expr, force: sp.Expr = HALF) -> tuple[sp.Expr, sp.Expr]:

@@ -38,12 +38,12 @@ __all__ = [
 ]
 
 
-def alpha_of(a: Num, b: Num, c: Num) -> Num:
+def alpha_of(a: Num, b: Num, c: Num) -> Any:
     """Product-stability alpha = 3 l'''^2 - l'' l'''' at the minimiser (a, b, c = l'', l''', l'''')."""
     return 3 * b**2 - a * c
 
 
-def flip_coefficient(alpha: Num, a: Num, b: Num, z: Num, s2: Num, b_coefficient: Num = 8) -> Num:
+def flip_coefficient(alpha: Num, a: Num, b: Num, z: Num, s2: Num, b_coefficient: Num = 8) -> Any:
     """P = p^2 + q at s*^2 = ``s2`` (GAN-A-FLIP, general form; ``b_coefficient`` is the statement's 8).
 
     Takes s*^2 rather than s* because the frozen-D callers know D = s*^2 - 4 z*^2 exactly, not s*.
@@ -51,22 +51,22 @@ def flip_coefficient(alpha: Num, a: Num, b: Num, z: Num, s2: Num, b_coefficient:
     return alpha / (3 * a**2) + b_coefficient * b * z / (a * s2) + 32 * z**2 / s2**2
 
 
-def flip_p_at_s(alpha: Num, a: Num, b: Num, z: Num, s: Num) -> Num:
+def flip_p_at_s(alpha: Num, a: Num, b: Num, z: Num, s: Num) -> Any:
     """P at s* = ``s`` (GAN-A-FLIP, general form)."""
     return flip_coefficient(alpha, a, b, z, s * s)
 
 
-def flip_p(alpha: Num, a: Num, b: Num, z: Num, eta: Num) -> Num:
+def flip_p(alpha: Num, a: Num, b: Num, z: Num, eta: Num) -> Any:
     """P at s* = s_c = 2/(eta a) (GAN-A-FLIP): alpha/(3a^2) + 2 a b z* eta^2 + 2 a^4 z*^2 eta^4."""
     return alpha / (3 * a * a) + 2 * a * b * z * eta**2 + 2 * a**4 * z * z * eta**4
 
 
-def k_coeff(a: Num, z: Num, eta: Num) -> Num:
+def k_coeff(a: Num, z: Num, eta: Num) -> Any:
     """k = 4 eta^2 a^2 (1 - eta^2 a^2 z*^2): the drift of sigma per pair of steps (GAN-A-NF)."""
     return 4 * eta**2 * a**2 * (1 - eta**2 * a**2 * z * z)
 
 
-def limit_sharpness(alpha: Num, a: Num, b: Num, z: Num, eta: Num) -> Num:
+def limit_sharpness(alpha: Num, a: Num, b: Num, z: Num, eta: Num) -> Any:
     """lambda_inf = 2/eta - k/(4 P eta), GAN-A-T4.3 (DERIVED), valid for r sigma_0 >> 1 and P > 0."""
     gap = 3 * eta * a**4 * (1 - eta**2 * a**2 * z * z) / (alpha + 6 * a**3 * b * z * eta**2 + 6 * a**6 * z * z * eta**4)
     return 2 / eta - gap
