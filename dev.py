@@ -2,7 +2,7 @@
 """One entry point for a fresh clone: installs eos-checker into ./.venv, then runs a job.
 
     python3 dev.py run [ARGS...]     # eoscheck run (quick profile, report into reports/)
-    python3 dev.py test [--slow]     # ruff (lint + format check), then the test suite (what CI runs);
+    python3 dev.py test [--slow]     # ruff (lint + format check), mypy, then the test suite (what CI runs);
                                      # --slow runs the slow tests too
     python3 dev.py bench [ARGS...]   # benchmarks -> benchmarks/RESULTS.md
     python3 dev.py eoscheck ARGS...  # any eoscheck command
@@ -60,8 +60,8 @@ def main(argv: list[str]) -> int:
         slow = "--slow" in rest
         rest = [a for a in rest if a != "--slow"]
         markers = ["-m", ""] if slow else []
-        for lint in (["check", "."], ["format", "--check", "."]):
-            code = subprocess.call([str(python), "-m", "ruff", *lint], cwd=ROOT, env=env)
+        for lint in (["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]):
+            code = subprocess.call([str(python), "-m", *lint], cwd=ROOT, env=env)
             if code:
                 return code
         cmd = [str(python), "-m", "pytest", "-n", "2", *markers, *rest]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.property import Property
-from checker.verdict import Enclosure, Evidence, Verdict
+from checker.verdict import Enclosure, Evidence, Provenance, Verdict
 
 
 def jsonable(value: Any) -> Any:
@@ -58,7 +58,7 @@ class ClaimResult:
             "statement": p.statement,
             "hypotheses": p.hypotheses,
             "source": {"paper": p.source.paper, "arxiv": p.source.arxiv, "ref": p.source.ref},
-            "provenance": [x.value for x in p.provenance],
+            "provenance": [Provenance(x).value for x in p.provenance],
             "reconstructed": p.reconstructed,
             "open_points": list(p.open_points),
             "verdict": self.verdict.value,

@@ -128,7 +128,7 @@ def _lambdified(diff: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Any:
 
 @functools.lru_cache(maxsize=64)
 def _text(expr: sp.Expr) -> str:
-    return sp.sstr(expr)
+    return str(sp.sstr(expr))
 
 
 def _evaluate(diff: sp.Expr, symbols: tuple[sp.Symbol, ...], values: tuple[Any, ...]) -> Any:

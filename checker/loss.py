@@ -121,7 +121,7 @@ class Loss:
 
     @property
     def has_kinks(self) -> bool:
-        return self.expr.has(sp.Abs)
+        return bool(self.expr.has(sp.Abs))
 
     def product_stability_expr(self) -> sp.Expr:
         """alpha_l(z) = 3 l'''^2 - l'' l'''' (GAN-A-D4.1) as a sympy expression in z."""

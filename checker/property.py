@@ -93,7 +93,7 @@ class Property:
 
     @property
     def provenance_label(self) -> str:
-        return " + ".join(p.value for p in self.provenance)
+        return " + ".join(Provenance(p).value for p in self.provenance)
 
 
 _CLASS_PROOF_ATTR = "__eoscheck_proves_class__"

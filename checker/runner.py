@@ -174,6 +174,8 @@ def _run_once(prop: Property, run_seed: int) -> ClaimResult:
 
 # ---- Hypothesis-driven checks ----------------------------------------------------------------------
 def _run_hypothesis(prop: Property, prof: Profile, run_seed: int, database: bool) -> ClaimResult:
+    strategy = prop.strategy
+    assert strategy is not None, "run_property runs a property without a strategy once, not here"
     trace = _Trace()
     stats = HypothesisStats(seed=run_seed)
 
@@ -195,12 +197,12 @@ def _run_hypothesis(prop: Property, prof: Profile, run_seed: int, database: bool
     # Tell the database keys of different properties apart (the test's source is the same for all).
     test._hypothesis_internal_add_digest = prop.id.encode()  # type: ignore[attr-defined]
     wrapped = hypothesis.seed(property_seed(run_seed, prop.id))(
-        settings_for(prop, prof, database=database)(given(prop.strategy)(test))
+        settings_for(prop, prof, database=database)(given(strategy)(test))
     )
     refuted: _Refuted | None = None
     error: BaseException | None = None
     reports: list[str] = []
-    with hypothesis.reporting.with_reporter(reports.append):
+    with hypothesis.reporting.with_reporter(lambda message: reports.append(str(message))):
         try:
             wrapped()
         except Exception as exc:

@@ -119,7 +119,7 @@ def _arb_to_str_via_ball(edge: Any, digits: int, *, down: bool) -> str:
 
     text = edge.str(digits, radius=True, more=True)
     if "+/-" not in text:
-        return text.strip("[]")
+        return str(text.strip("[]"))
     mid, rad = text.strip("[]").split("+/-")
     mid_b, rad_b = arb(mid.strip()), arb(rad.strip())
     slack = abs(mid_b) * arb(10) ** (-digits)

@@ -260,7 +260,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 def verify_certificate(cert: dict[str, Any], time_limit: float = TIME_LIMIT_S) -> None:
     """Raise :class:`CertificateError` unless ``cert`` re-checks (within ``time_limit`` seconds)."""
-    check = CHECKS.get(cert.get("kind"))
+    check = CHECKS.get(str(cert.get("kind")))
     if check is None:
         raise CertificateError(f"unknown certificate kind {cert.get('kind')!r}")
     try:

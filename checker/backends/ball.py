@@ -60,7 +60,8 @@ def to_arb(value: Any) -> arb:
     if isinstance(value, float | str):
         return arb(value)
     if isinstance(value, sp.Basic) and value.is_number:
-        return compile_expr(value, sp.Symbol("_unused"), BALL_OPS)(arb(0))
+        ball: arb = compile_expr(value, sp.Symbol("_unused"), BALL_OPS)(arb(0))
+        return ball
     raise TypeError(f"cannot make a ball from {type(value).__name__}")
 
 

@@ -49,12 +49,10 @@ def _compile(node: sp.Basic, var: sp.Symbol, ops: Ops) -> Fn:
     if node == var:
         return lambda x: x
     if isinstance(node, sp.Rational):  # includes Integer
-        p, q = int(node.p), int(node.q)
-        return lambda x, p=p, q=q: ops.rational(p, q)
+        return _constant(ops.rational, int(node.p), int(node.q))
     if isinstance(node, sp.Float):
         exact = sp.Rational(node)
-        p, q = int(exact.p), int(exact.q)
-        return lambda x, p=p, q=q: ops.rational(p, q)
+        return _constant(ops.rational, int(exact.p), int(exact.q))
     if node is sp.pi:
         return lambda x: ops.pi()
     if node is sp.E:
@@ -81,10 +79,11 @@ def _compile(node: sp.Basic, var: sp.Symbol, ops: Ops) -> Fn:
         return mul
     if isinstance(node, sp.Pow):
         return _compile_pow(node, var, ops)
-    if isinstance(node, sp.LambertW) and ops.lambertw is not None:
+    lambertw = ops.lambertw
+    if isinstance(node, sp.LambertW) and lambertw is not None:
         inner = _compile(node.args[0], var, ops)
         branch = int(node.args[1]) if len(node.args) > 1 else 0
-        return lambda x: ops.lambertw(inner(x), branch)
+        return lambda x: lambertw(inner(x), branch)
     unary = {
         sp.exp: ops.exp,
         sp.log: ops.log,
@@ -98,8 +97,7 @@ def _compile(node: sp.Basic, var: sp.Symbol, ops: Ops) -> Fn:
         if isinstance(node, head):
             if len(node.args) != 1:
                 break
-            inner = _compile(node.args[0], var, ops)
-            return lambda x, op=op, inner=inner: op(inner(x))
+            return _compose(op, _compile(node.args[0], var, ops))
     raise UserInputError(f"cannot evaluate {node} with the {ops.name} backend (unsupported function)")
 
 
@@ -114,3 +112,13 @@ def _compile_pow(node: sp.Pow, var: sp.Symbol, ops: Ops) -> Fn:
         return lambda x: ops.pow_int(ops.sqrt(base(x)), n)
     power = _compile(exponent, var, ops)
     return lambda x: ops.exp(power(x) * ops.log(base(x)))
+
+
+def _constant(rational: Callable[[int, int], Any], p: int, q: int) -> Fn:
+    """x -> rational(p, q): the constant evaluated at call time, in the caller's precision."""
+    return lambda x: rational(p, q)
+
+
+def _compose(op: Fn, inner: Fn) -> Fn:
+    """x -> op(inner(x)), with op and inner bound now (not late, as a lambda in a loop would)."""
+    return lambda x: op(inner(x))

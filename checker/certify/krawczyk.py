@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import flint
 import sympy as sp
@@ -124,7 +125,7 @@ def krawczyk_1d(f: BallFn, df: BallFn, box: arb, *, max_iter: int = 60) -> Krawc
 
 def krawczyk_certificate(
     f: sp.Expr, df: sp.Expr, variable: sp.Symbol, result: KrawczykResult, claim: str, sign_df: str | None = None
-) -> dict:
+) -> dict[str, Any]:
     """The checker.certificate ``krawczyk`` record for a unique zero (box and image as decimal bounds).
 
     The stored box is the X of the last successful inclusion (it has an interior; the refined enclosure

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from checker.cli.common import print_json
+from checker.verdict import Provenance
 
 
 @click.command(help="List every property: id, paper and reference, provenance (RECONSTRUCTED flagged).")
@@ -25,7 +26,7 @@ def command(files: tuple[str, ...], paper: str | None, as_json: bool) -> int:
                     "paper": p.source.paper,
                     "arxiv": p.source.arxiv,
                     "ref": p.source.ref,
-                    "provenance": [x.value for x in p.provenance],
+                    "provenance": [Provenance(x).value for x in p.provenance],
                     "reconstructed": p.reconstructed,
                     "open_points": list(p.open_points),
                     "statement": p.statement,

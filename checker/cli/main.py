@@ -52,7 +52,8 @@ class _LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         for name, module in SUBCOMMANDS:
             if name == cmd_name and _module_exists(module):
-                return importlib.import_module(f"checker.cli.{module}").command
+                command: click.Command = importlib.import_module(f"checker.cli.{module}").command
+                return command
         return None
 
 

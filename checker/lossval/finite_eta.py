@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from checker.backends.ops import Num
 from checker.models.product.normal_form import (
@@ -73,10 +74,10 @@ def default_etas(a: float, z: float, alpha: float | None = None) -> list[float]:
 @dataclass
 class EtaAnalysis:
     eta: float
-    s_c: Num  # threshold s (ball)
-    P: Num  # flip coefficient at s_c (ball)
-    k: Num
-    limit: Num  # GAN-A-T4.3 limit sharpness (ball), meaningful when P > 0
+    s_c: Any  # threshold s (ball)
+    P: Any  # flip coefficient at s_c (ball)
+    k: Any
+    limit: Any  # GAN-A-T4.3 limit sharpness (ball), meaningful when P > 0
     regime: str  # validity statement
 
     @property

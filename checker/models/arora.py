@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-Vec = tuple[float, float, float]
+Vec = tuple[Any, Any, Any]  # floats, or mpmath numbers for the high-precision recheck
 
 
 class LandedOnMinimiser(ArithmeticError):
@@ -35,7 +35,7 @@ class LandedOnMinimiser(ArithmeticError):
 START: Vec = (2.5, 0.45, 0.75)  # THEOREMS 6.4
 
 
-def loss(u: Vec) -> float:
+def loss(u: Vec) -> Any:
     r1, r2 = u[0] * u[1] - 1.0, u[0] * u[2] - 2.0
     return 0.5 * (r1 * r1 + r2 * r2)
 
@@ -85,7 +85,7 @@ def metric(t: float) -> float:
     return 1.0 + 5.0 / t**4
 
 
-def phi_t(u: Vec) -> float:
+def phi_t(u: Vec) -> Any:
     """The coordinate t of Phi(u) from the conserved c = u1^2 - u2^2 - u3^2 (see the module docstring)."""
     c = u[0] * u[0] - u[1] * u[1] - u[2] * u[2]
     return ((c + (c * c + 20.0) ** 0.5) / 2.0) ** 0.5

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import sympy as sp
@@ -91,15 +91,15 @@ class Run:
 
     @property
     def l2_loss(self) -> np.ndarray:
-        return self.l2 * (self.a * self.w2 - 1) ** 2 / 2
+        return cast(np.ndarray, self.l2 * (self.a * self.w2 - 1) ** 2 / 2)
 
     @property
     def l1_loss(self) -> np.ndarray:
-        return self.l1 * self.a**2 * np.exp(2 * np.minimum(self.log_w1, 300.0)) / 2
+        return cast(np.ndarray, self.l1 * self.a**2 * np.exp(2 * np.minimum(self.log_w1, 300.0)) / 2)
 
     @property
     def total_loss(self) -> np.ndarray:
-        return self.l1_loss + self.l2_loss
+        return cast(np.ndarray, self.l1_loss + self.l2_loss)
 
     @property
     def sharpness(self) -> np.ndarray:

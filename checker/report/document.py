@@ -48,7 +48,8 @@ def build_document(record: RunRecord, env: dict[str, Any] | None = None) -> dict
 def schema() -> dict[str, Any]:
     if not SCHEMA_PATH.is_file():  # a non-editable install does not ship reports/: say so plainly
         raise RuntimeError(f"report schema not found at {SCHEMA_PATH}; run eos-checker from a source checkout")
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return loaded
 
 
 def schema_errors(doc: Any) -> list[str]:
@@ -74,7 +75,8 @@ def load_document(path: Path) -> dict[str, Any]:
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise UserInputError(f"{path} is not a valid eos-checker v1 report: {errors[0]}{more}")
-    return doc
+    valid: dict[str, Any] = doc  # the schema requires an object
+    return valid
 
 
 def strip_volatile(doc: dict[str, Any]) -> dict[str, Any]:

@@ -32,10 +32,13 @@ def jax_info() -> dict[str, Any] | None:
     state every float64 check in this process ran under.
     """
     try:
-        from checker.backends.jax_backend import jax  # the project's import path: enables x64
+        import jax
+
+        from checker.backends import jax_backend  # noqa: F401  (the project's import path: enables x64)
 
         return {
-            "x64": bool(jax.config.jax_enable_x64),
+            # jax declares its config options at run time, so the type checker cannot see them
+            "x64": bool(jax.config.jax_enable_x64),  # type: ignore[attr-defined]
             "backend": str(jax.default_backend()),
             "devices": [f"{d.platform}:{d.id} {getattr(d, 'device_kind', '')}".strip() for d in jax.devices()],
         }

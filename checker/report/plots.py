@@ -65,7 +65,7 @@ def fit_base(s: dict[str, Any]) -> float:
     for base in (math.e, 10.0):
         lx, ly = np.log(x[ok]) / np.log(base), np.log(y[ok]) / np.log(base)
         errs[base] = float(np.mean((ly - (_num(s["intercept"]) + _num(s["slope"]) * lx)) ** 2))
-    return min(errs, key=errs.get)
+    return min(errs, key=lambda base: errs[base])
 
 
 def _fit(ax: Any, s: dict[str, Any]) -> None:

@@ -178,7 +178,7 @@ def _flat(record: dict[str, Any]) -> bool:
     )
 
 
-def split_loss(extra_loss: dict[str, Any]) -> tuple[list[Row], dict[str, list[dict]], dict[str, Any]]:
+def split_loss(extra_loss: dict[str, Any]) -> tuple[list[Row], dict[str, list[dict[str, Any]]], dict[str, Any]]:
     """A loss-validation result, generically: scalar fields, tables (lists of dicts), plot series.
 
     The loss document's shape belongs to its producer, so nothing here depends on particular keys:
@@ -187,7 +187,7 @@ def split_loss(extra_loss: dict[str, Any]) -> tuple[list[Row], dict[str, list[di
     checker.series plot (a known ``kind`` and a ``title``), at any depth, is drawn.
     """
     scalars: list[Row] = []
-    tables: dict[str, list[dict]] = {}
+    tables: dict[str, list[dict[str, Any]]] = {}
     series: dict[str, Any] = {}
 
     def walk(name: str, v: Any, depth: int) -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Any
+from typing import Any, cast
 
 import jax
 import jax.numpy as jnp
@@ -75,7 +75,7 @@ class BatchResult:
     @property
     def oscillating(self) -> np.ndarray:
         """Neither converged nor diverged within the budget."""
-        return ~(self.diverged | self.converged)
+        return cast(np.ndarray, ~(self.diverged | self.converged))
 
 
 def simulate_product_batch(

@@ -47,7 +47,7 @@ def generic_hessian() -> sp.Matrix:
 
 
 def is_zero(expr: sp.Expr) -> bool:
-    return sp.simplify(expr) == 0
+    return bool(sp.simplify(expr) == 0)
 
 
 @lru_cache(maxsize=8)
