@@ -50,7 +50,7 @@ def catalogue() -> list[Property]:
         if info.name.startswith("_"):
             continue
         props.extend(load_module(f"{CATALOGUE_PACKAGE}.{info.name}"))
-    _check_unique(props)
+    check_unique(props)
     return props
 
 
@@ -98,12 +98,29 @@ def _collect(module: ModuleType, origin: Origin, label: str) -> list[Property]:
     return list(props)
 
 
-def _check_unique(props: Sequence[Property]) -> None:
+def check_unique(props: Sequence[Property], hint: str = "") -> None:
+    """Refuse two properties with one id (ids name claims in reports and replays); ``hint`` says why it may be."""
     seen: set[str] = set()
     for p in props:
         if p.id in seen:
-            raise UserInputError(f"property id {p.id} is defined twice")
+            raise UserInputError(f"property id {p.id} is defined twice{hint}")
         seen.add(p.id)
+
+
+def resolve_targets(targets: Sequence[str], paper: str | None = None) -> list[Property]:
+    """The properties ``eoscheck run TARGETS --paper P`` means: ids/globs from the catalogue and .py files.
+
+    Files alone run only their own properties; ids (with or without files) select from the catalogue plus
+    the files' properties.
+    """
+    files = [t for t in targets if t.endswith(".py") or Path(t).is_file()]
+    ids = [t for t in targets if t not in files]
+    user: list[Property] = []
+    for f in files:
+        user.extend(load_file(f))
+    pool = user if files and not ids else catalogue() + user
+    check_unique(pool, " (a user file reuses a catalogue id?)")
+    return select(pool, ids, paper)
 
 
 def papers(props: Iterable[Property]) -> list[str]:

@@ -29,7 +29,7 @@ import random
 import re
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,12 +46,10 @@ from checker.verdict import RIGOROUS_CLASSES, Evidence, EvidenceClass, Verdict
 __all__ = [
     "NOT_CONFIRMED",
     "NO_RECHECK",
-    "iter_suite",
     "property_seed",
     "proves_class",
     "resolve_seed",
     "run_property",
-    "run_suite",
 ]
 
 _RANK = {Verdict.UNDECIDED: 0, Verdict.CORROBORATED: 1, Verdict.CERTIFIED: 2, Verdict.PROVED: 3}
@@ -112,50 +110,6 @@ def run_property(
         opens = f" (open points: {', '.join(prop.open_points)})" if prop.open_points else ""
         result.notes.append(f"statement RECONSTRUCTED{opens}: a plausible form, not the printed one")
     return result
-
-
-def run_suite(
-    props: Sequence[Property],
-    *,
-    profile: str = DEFAULT_PROFILE,
-    seed: int | None = None,
-    jobs: int = 1,
-    on_result: Callable[[ClaimResult], None] | None = None,
-    database: bool = True,
-) -> list[ClaimResult]:
-    """Run many properties; results in the order of ``props``. ``on_result`` is called as each finishes."""
-    order = {id(p): i for i, p in enumerate(props)}
-    results: list[ClaimResult | None] = [None] * len(props)
-    for res in iter_suite(props, profile=profile, seed=seed, jobs=jobs, database=database):
-        results[order[id(res.prop)]] = res
-        if on_result is not None:
-            on_result(res)
-    return [r for r in results if r is not None]
-
-
-def iter_suite(
-    props: Sequence[Property],
-    *,
-    profile: str = DEFAULT_PROFILE,
-    seed: int | None = None,
-    jobs: int = 1,
-    database: bool = True,
-) -> Iterator[ClaimResult]:
-    """Yield each property's result as it finishes (a progress bar iterates this).
-
-    With ``jobs`` > 1 the properties are spread over worker processes (checker/parallel.py); properties
-    that cannot be re-loaded in a worker (built in memory, not from a module or file) run in this process.
-    All properties share one run seed, so the run replays with ``--seed``.
-    """
-    prof = get_profile(profile)
-    run_seed = resolve_seed(seed, prof)
-    if jobs > 1 and len(props) > 1:
-        from checker.parallel import iter_parallel
-
-        yield from iter_parallel(props, profile=profile, seed=run_seed, jobs=jobs, database=database)
-        return
-    for prop in props:
-        yield run_property(prop, profile=profile, seed=run_seed, database=database)
 
 
 # ---- one deterministic check -----------------------------------------------------------------------

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import strategies as st
 
 from checker.property import Property, Source, require
-from checker.runner import NO_RECHECK, NOT_CONFIRMED, proves_class, run_property, run_suite
+from checker.runner import NO_RECHECK, NOT_CONFIRMED, proves_class, run_property
+from checker.suite import run_suite
 from checker.verdict import Evidence, EvidenceClass, Verdict
 
 SRC = Source("test", "", "none")

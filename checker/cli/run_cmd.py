@@ -67,12 +67,13 @@ def command(
     jobs: int,
 ) -> int:
     from checker import registry
-    from checker.runner import iter_suite, resolve_seed
+    from checker.runner import resolve_seed
+    from checker.suite import in_order, iter_suite
 
     prof = get_profile(profile)
     if jobs < 1:
         fail(f"--jobs must be >= 1, not {jobs}")
-    props = _select(targets, paper)
+    props = registry.resolve_targets(targets, paper)
     if not props:
         fail("nothing to run: the selection is empty")
     out_dir = None if no_report else _writable_dir(Path(report_dir))
@@ -82,12 +83,8 @@ def command(
 
     started = datetime.now(UTC)
     t0 = time.perf_counter()
-    order = {id(p): i for i, p in enumerate(props)}
-    results: list[ClaimResult | None] = [None] * len(props)
     stream = iter_suite(props, profile=profile, seed=run_seed, jobs=jobs)
-    for res in progress(stream, f"checking {len(props)} properties", length=len(props)):
-        results[order[id(res.prop)]] = res
-    claims = [r for r in results if r is not None]
+    claims = in_order(props, progress(stream, f"checking {len(props)} properties", length=len(props)))
     record = RunRecord(
         kind="run",
         command=_command_line(targets, paper, profile, run_seed, jobs),
@@ -115,23 +112,6 @@ def _command_line(targets: tuple[str, ...], paper: str | None, profile: str, see
     if jobs > 1:
         line += ["--jobs", str(jobs)]
     return line
-
-
-def _select(targets: tuple[str, ...], paper: str | None) -> list[Property]:
-    from checker import registry
-
-    files = [t for t in targets if t.endswith(".py") or Path(t).is_file()]
-    ids = [t for t in targets if t not in files]
-    user: list[Property] = []
-    for f in files:
-        user.extend(registry.load_file(f))
-    pool = user if files and not ids else registry.catalogue() + user
-    seen: set[str] = set()
-    for p in pool:
-        if p.id in seen:
-            fail(f"property id {p.id} is defined twice (a user file reuses a catalogue id?)")
-        seen.add(p.id)
-    return registry.select(pool, ids, paper)
 
 
 def _writable_dir(path: Path) -> Path:
