@@ -20,11 +20,11 @@ import flint
 import sympy as sp
 from flint import arb, fmpq
 
-from checker.backends.precision import checked_precision
+from checker.backends.precision import BALL_BITS_MAX, BALL_BITS_MIN, checked_precision
 from checker.backends.translate import Ops, compile_expr
 from checker.errors import NonSmoothPointError
 
-MAX_BALL_PREC = 1 << 16  # bits; far beyond anything the checks need, small enough never to hang
+MAX_BALL_PREC = BALL_BITS_MAX  # the policy lives in checker.backends.precision
 
 
 @contextmanager
@@ -33,7 +33,7 @@ def ball_precision(bits: int) -> Iterator[None]:
 
     Refuses precisions outside 2..MAX_BALL_PREC: a precision read from a (possibly tampered) report or typed
     by a user must not make flint allocate gigabytes."""
-    n = checked_precision(bits, 2, MAX_BALL_PREC, "ball precision (bits)")
+    n = checked_precision(bits, BALL_BITS_MIN, BALL_BITS_MAX, "ball precision (bits)")
     old = flint.ctx.prec
     flint.ctx.prec = n
     try:

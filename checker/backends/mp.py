@@ -12,17 +12,17 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from checker.backends.precision import checked_precision
+from checker.backends.precision import MP_DPS_MAX, MP_DPS_MIN, checked_precision
 from checker.backends.translate import Ops, compile_expr
 
 mp = mpmath.mp
-MAX_MP_DPS = 100_000
+MAX_MP_DPS = MP_DPS_MAX  # the policy lives in checker.backends.precision
 
 
 @contextmanager
 def mp_precision(dps: int) -> Iterator[None]:
     """Set mpmath's decimal precision for the block (restored afterwards); 1..MAX_MP_DPS digits."""
-    n = checked_precision(dps, 1, MAX_MP_DPS, "mpmath precision (digits)")
+    n = checked_precision(dps, MP_DPS_MIN, MP_DPS_MAX, "mpmath precision (digits)")
     with mpmath.workdps(n):
         yield
 

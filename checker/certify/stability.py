@@ -21,13 +21,14 @@ from flint import arb
 
 from checker import certificate
 from checker.backends.ball import ball_function, ball_precision
+from checker.backends.precision import REFINE_BITS_MAX
 from checker.certify.krawczyk import krawczyk_1d
 from checker.certify.minimizers import CriticalPoint
 from checker.loss import Loss
 from checker.parse import Z
 from checker.verdict import Enclosure
 
-MAX_PREC = 4096
+MAX_PREC = REFINE_BITS_MAX
 SYMPY_TIMEOUT_S = 5.0
 
 

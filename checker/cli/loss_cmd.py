@@ -18,9 +18,10 @@ from typing import Any
 
 import click
 
+from checker.backends.precision import REFINE_BITS_MAX, USER_BITS_MAX, USER_BITS_MIN
 from checker.cli.common import fail, parse_eta, parse_params, print_json
 
-MIN_PREC, MAX_PREC = 53, 1 << 14
+MIN_PREC, MAX_PREC = USER_BITS_MIN, USER_BITS_MAX
 MAX_RUNS = 10_000_000
 
 VERDICT_TEXT = {
@@ -51,7 +52,9 @@ batched simulations. Exit code: 0 every minimiser product-stable, 1 otherwise, 2
 @click.option("--no-sim", is_flag=True, help="skip the simulations (certified part only)")
 @click.option("--steps", default="20000", show_default=True, help="step budget per trajectory")
 @click.option("--prec", default="128", show_default=True, help=f"ball precision in bits ({MIN_PREC}..{MAX_PREC})")
-@click.option("--max-prec", default="4096", show_default=True, help="precision ceiling when alpha straddles 0")
+@click.option(
+    "--max-prec", default=str(REFINE_BITS_MAX), show_default=True, help="precision ceiling when alpha straddles 0"
+)
 @click.option("--no-diagram", is_flag=True, help="skip the certified 2-cycle diagram")
 @click.option("--seed", type=int, default=0, show_default=True, help="seed of the simulation starts")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")

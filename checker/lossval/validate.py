@@ -15,6 +15,7 @@ from typing import Any
 from flint import arb
 
 from checker.backends.ball import ball_precision
+from checker.backends.precision import REFINE_BITS_MAX, USER_BITS_MAX
 from checker.certify.krawczyk import krawczyk_certificate
 from checker.certify.minimizers import CriticalSet, critical_points
 from checker.certify.period2 import certify_period2, default_sigmas
@@ -25,7 +26,7 @@ from checker.lossval.result import EtaResult, LossValidation, MinimizerResult, e
 from checker.parse import Z
 from checker.series import bifurcation
 
-MAX_PREC_LIMIT = 1 << 14
+MAX_PREC_LIMIT = USER_BITS_MAX
 
 
 def _sign(x: arb) -> str:
@@ -40,7 +41,7 @@ def validate_loss(
     runs: int = 10_000,
     steps: int = 20_000,
     prec: int = 128,
-    max_prec: int = 4096,
+    max_prec: int = REFINE_BITS_MAX,
     simulate: bool = True,
     diagram: bool = True,
     seed: int = 0,

@@ -19,8 +19,8 @@ from typing import Any
 import sympy as sp
 from flint import arb, arb_poly
 
-from checker.backends.ball import MAX_BALL_PREC, ball_precision, to_arb
-from checker.backends.precision import checked_precision
+from checker.backends.ball import ball_precision, to_arb
+from checker.backends.precision import BALL_BITS_MAX, SIM_BITS_MIN, checked_precision
 from checker.errors import NonSmoothPointError
 from checker.loss import Loss
 from checker.models import product
@@ -42,7 +42,7 @@ def simulate_product_ball(
     diverge_bound: float = 1e6,
 ) -> Trajectory:
     """GD from (x0, y0) in arb at ``prec`` bits. Decimal strings and Fractions are enclosed exactly."""
-    prec = checked_precision(prec, 16, MAX_BALL_PREC, "precision (bits)")
+    prec = checked_precision(prec, SIM_BITS_MIN, BALL_BITS_MAX, "precision (bits)")
     validate.check_eta(eta)
     validate.check_start(x0, y0)
     validate.check_steps(steps)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from checker.backends.precision import checked_precision
+from checker.backends.precision import MP_DPS_MAX, SIM_DPS_MIN, checked_precision
 from checker.errors import UserInputError
 
-MIN_DPS, MAX_DPS = 5, 100_000
+MIN_DPS, MAX_DPS = SIM_DPS_MIN, MP_DPS_MAX
 
 
 def _value(number: Any, name: str) -> float:
