@@ -1,4 +1,4 @@
-"""A theorem statement as data plus code (DESIGN.md, "Property").
+"""A theorem statement as data plus code.
 
 A :class:`Property` names where the statement comes from and how sure we are of its wording
 (:class:`~checker.verdict.Provenance`), says what parameters it quantifies over (a Hypothesis strategy),
@@ -65,7 +65,7 @@ class Source:
 
 @dataclass(frozen=True)
 class Property:
-    """One executable claim. ``id`` is the THEOREMS.md id (stable: reports and selections cite it)."""
+    """One executable claim. ``id`` is the statement's catalogue id (stable: reports and selections cite it)."""
 
     id: str
     title: str
@@ -76,7 +76,7 @@ class Property:
     strategy: SearchStrategy[dict[str, Any]] | None = None  # None: a single deterministic check
     hypotheses: str = ""
     recheck: Callable[..., Evidence] | None = None
-    open_points: Sequence[str] = ()  # THEOREMS.md section 7 items, e.g. ("O-1",)
+    open_points: Sequence[str] = ()  # open points of the reconstruction, e.g. ("O-1",)
     uses_jax: bool = False  # the runner sets deadline=None for these (compilation time)
     max_examples: dict[str, int] = field(default_factory=dict)  # per-profile overrides
 

@@ -202,7 +202,7 @@ def _confirm(prop: Property, params: dict[str, Any], ev: Evidence, stats: Hypoth
     if prop.recheck is None:
         _fill_replay(stats, params)
         if ev.evidence_class not in RIGOROUS_CLASSES:
-            # Float/mpmath evidence alone is not a counterexample (DESIGN.md): without a recheck it stays open.
+            # Float/mpmath evidence alone is not a counterexample: without a recheck it stays open.
             undecided = _undecided_copy(ev, f"{ev.summary}; {NO_RECHECK}", counterexample)
             return ClaimResult(prop, Verdict.UNDECIDED, undecided, stats, notes=[NO_RECHECK])
         return ClaimResult(prop, Verdict.REFUTED, ev, stats, notes=["refuted by exact/ball evidence"])

@@ -1,6 +1,6 @@
 """Verdicts, evidence classes and provenance: how much is known about a claim, and on what it rests.
 
-The ladder is the one in DESIGN.md. The rule that matters: floats (numpy/JAX) and mpmath can at most
+The ladder of verdict levels. The rule that matters: floats (numpy/JAX) and mpmath can at most
 CORROBORATE; only sympy identities and python-flint ball arithmetic may PROVE or CERTIFY. The
 :class:`Evidence` constructor enforces that rule so that no property can promote float evidence by
 accident.
@@ -37,7 +37,7 @@ class EvidenceClass(StrEnum):
 
 
 class Provenance(StrEnum):
-    """Where a statement comes from (THEOREMS.md legend). RECONSTRUCTED must be shown in every output."""
+    """Where a statement comes from (the provenance legend). RECONSTRUCTED must be shown in every output."""
 
     SOURCED = "SOURCED"
     DERIVED = "DERIVED"

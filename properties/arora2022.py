@@ -1,10 +1,10 @@
 """Arora, Li, Panigrahi (ICML 2022), "Understanding GD on EoS in Deep Learning", arXiv 2205.09745.
 
-Properties ALP-P1, ALP-P2-ID, ALP-P2-RATE, ALP-QUAD of THEOREMS.md section 5, checked on the constructed
-test problem of THEOREMS 6.4 (checker/models/arora.py; not from the paper) and on NGD for a quadratic.
+Properties ALP-P1, ALP-P2-ID, ALP-P2-RATE, ALP-QUAD, checked on the constructed
+test problem (checker/models/arora.py; not from the paper) and on NGD for a quadratic.
 
 Each property is built by a factory whose arguments are the claimed constants (the identity's constant,
-the flow constant, the order in eta). The defaults are the DERIVED values of THEOREMS.md; passing a wrong
+the flow constant, the order in eta). The defaults are the DERIVED values; passing a wrong
 one (the slide's constant 1, O-6) gives a mutant that the runner must REFUTE, which is how the tests show
 that every check can fail.
 
@@ -94,10 +94,14 @@ def make_p1(expected_order: float = 1.0, tolerance: float = 0.3, c_eta: float = 
                     verdict, cls, prec = simulation_class(False, high, PRECISION)
                     why = "L increased" if not cur < prev else f"sqrt L above {c_eta}*eta after {limit} steps"
                     return Evidence(
-                        verdict, cls, f"Phase 1 broken at eta={eta:.4g}, step {t}: {why}",
-                        numbers={"eta": eta, "step": t}, margin=-1.0, precision=prec,
+                        verdict,
+                        cls,
+                        f"Phase 1 broken at eta={eta:.4g}, step {t}: {why}",
+                        numbers={"eta": eta, "step": t},
+                        margin=-1.0,
+                        precision=prec,
                         counterexample={"eta0": eta0, "u1": u1, "u2": u2, "u3": u3},
-                    )  # fmt: skip
+                    )
                 prev = cur
             hits.append(float(max(t, 1)))
         slope, icpt = fitted_order(etas, hits)
@@ -109,12 +113,22 @@ def make_p1(expected_order: float = 1.0, tolerance: float = 0.3, c_eta: float = 
             f"hitting times {hits} for eta {[round(e, 5) for e in etas]}: fitted order {slope:.3f} "
             f"(claimed {-expected_order:g} +/- {tolerance:g}); L decreased monotonically before each",
             numbers={"fitted_slope": slope, "hitting_times": hits, "etas": etas},
-            series={"hitting_time": series.fit(
-                "ALP-P1 steps to sqrt L <= C eta", etas, hits, slope=slope, intercept=icpt,
-                expected_slope=-expected_order, x_label="eta", y_label="steps")},
-            margin=margin, precision=prec,
+            series={
+                "hitting_time": series.fit(
+                    "ALP-P1 steps to sqrt L <= C eta",
+                    etas,
+                    hits,
+                    slope=slope,
+                    intercept=icpt,
+                    expected_slope=-expected_order,
+                    x_label="eta",
+                    y_label="steps",
+                )
+            },
+            margin=margin,
+            precision=prec,
             counterexample=None if margin >= 0 else {"eta0": eta0, "u1": u1, "u2": u2, "u3": u3},
-        )  # fmt: skip
+        )
 
     return Property(
         id="ALP-P1",
@@ -176,12 +190,22 @@ def make_p2_id(constant: float = 0.5, ngd_constant: float = 1.0, min_order: floa
             f"{rule}: sum/({claimed}) deviates by {[f'{d:.2e}' for d in devs]} (95th pct) at eta "
             f"{[round(e, 5) for e in etas]}: fitted order {slope:.2f} (O(eta) needs >= {min_order})",
             numbers={"fitted_slope": slope, "deviation_q95": devs, "etas": etas, "median_abs_ratio": ratios},
-            series={"deviation": series.fit(
-                "ALP-P2-ID relative deviation from the identity", etas, devs, slope=slope, intercept=icpt,
-                expected_slope=1.0, x_label="eta", y_label="|ratio - 1| (95th pct)")},
-            margin=margin, precision=prec,
+            series={
+                "deviation": series.fit(
+                    "ALP-P2-ID relative deviation from the identity",
+                    etas,
+                    devs,
+                    slope=slope,
+                    intercept=icpt,
+                    expected_slope=1.0,
+                    x_label="eta",
+                    y_label="|ratio - 1| (95th pct)",
+                )
+            },
+            margin=margin,
+            precision=prec,
             counterexample=None if margin >= 0 else {"eta0": eta0, "rule": rule, "d1": d1, "d2": d2, "d3": d3},
-        )  # fmt: skip
+        )
 
     return Property(
         id="ALP-P2-ID",
@@ -242,12 +266,22 @@ def make_p2_rate(
             f"{[f'{r:.2e}' for r in rel]} at eta {[round(e, 5) for e in etas]} (bound {k_eta:g} eta); "
             f"fitted order {slope:.2f}",
             numbers={"relative_error": rel, "etas": etas, "fitted_slope": slope, "t0_tgd_tflow": detail},
-            series={"flow_error": series.fit(
-                "ALP-P2-RATE Phi(x_t) vs limiting flow", etas, rel, slope=slope, intercept=icpt,
-                expected_slope=1.0, x_label="eta", y_label="relative error in t")},
-            margin=margin, precision=prec,
+            series={
+                "flow_error": series.fit(
+                    "ALP-P2-RATE Phi(x_t) vs limiting flow",
+                    etas,
+                    rel,
+                    slope=slope,
+                    intercept=icpt,
+                    expected_slope=1.0,
+                    x_label="eta",
+                    y_label="relative error in t",
+                )
+            },
+            margin=margin,
+            precision=prec,
             counterexample=None if margin >= 0 else {"eta0": eta0, "rule": rule, "d1": d1, "d2": d2, "d3": d3},
-        )  # fmt: skip
+        )
 
     return Property(
         id="ALP-P2-RATE",
@@ -292,10 +326,11 @@ def make_quad(constant: float = 1.0, steps: int = 400, tol: float = 1e-9) -> Pro
                 break
         else:
             return Evidence(
-                Verdict.UNDECIDED, EvidenceClass.MPMATH if high else EvidenceClass.FLOAT,
+                Verdict.UNDECIDED,
+                EvidenceClass.MPMATH if high else EvidenceClass.FLOAT,
                 f"not aligned with v1 after {n} steps (v2 part {off:.2e}, {off_before:.2e} half a run before)",
                 numbers={"v2_component": off, "steps": n},
-            )  # fmt: skip
+            )
         norms = [((l1 * x) ** 2 + (l2 * y) ** 2) ** 0.5 for x, y in traj[-21:]]
         target = constant * eta * l1
         dev = max(float(abs(norms[k] + norms[k + 1] - target)) for k in range(20)) / (eta * l1)
@@ -308,11 +343,17 @@ def make_quad(constant: float = 1.0, steps: int = 400, tol: float = 1e-9) -> Pro
             f"last 20 pairs after {n} steps: |norm(Ax_t) + norm(Ax_t+1) - {constant:g} eta l1|/(eta l1) <= "
             f"{dev:.2e} (tolerance {sum_tol:.2g}); |<v2, Ax>|/(eta l1) = {off:.2e} ({off_before:.2e} "
             f"{n // 2} steps before)",
-            numbers={"deviation": dev, "v2_component": off, "v2_component_half_run_before": off_before,
-                     "steps": n, "pair": [float(norms[-2]), float(norms[-1])]},
-            margin=margin, precision=prec,
+            numbers={
+                "deviation": dev,
+                "v2_component": off,
+                "v2_component_half_run_before": off_before,
+                "steps": n,
+                "pair": [float(norms[-2]), float(norms[-1])],
+            },
+            margin=margin,
+            precision=prec,
             counterexample=None if dev <= sum_tol else {"x1": x1, "x2": x2, "ratio": ratio, "l1": l1, "eta": eta},
-        )  # fmt: skip
+        )
 
     def nonzero(x: float) -> bool:
         return abs(x) >= 0.05

@@ -1,4 +1,4 @@
-"""Damian, Nichani, Lee (ICLR 2023), Self-Stabilization (arXiv 2209.15594): THEOREMS.md section 3.
+"""Damian, Nichani, Lee (ICLR 2023), Self-Stabilization (arXiv 2209.15594).
 
 Every property is built by a factory that takes the claimed constant(s), so a test can build a
 deliberately wrong variant (delta = sqrt(alpha/beta), period with sqrt(alpha), force beta x^2 without the
@@ -434,7 +434,7 @@ def make_ode(delta2: sp.Expr | None = None, omega2: sp.Expr | None = None, tol: 
 # ==== DNL-L3 =============================================================================================
 def make_l3(y_scale: sp.Expr = ONE, order: float = 1.0, tol: float = 0.25) -> Property:
     """g = h(beta X^2/(2 alpha)) + Y^2/(y_scale alpha) is conserved by the ODE (PROVED); eq. (3) lets g drift
-    by O(eta^order) per cycle (fitted over eta; order 1 per THEOREMS.md DNL-C1)."""
+    by O(eta^order) per cycle (fitted over eta; order 1 per DNL-C1)."""
 
     @functools.lru_cache(maxsize=1)
     def symbolic() -> sp.Expr:

@@ -1,6 +1,6 @@
 """Gan (2026a), Product-Stability, arXiv 2604.02653: GD on L(x, y) = l(xy) at the Edge of Stability.
 
-Every entry follows THEOREMS.md section 1 (ids GAN-A-*), with its provenance. Each property is built by a
+Every entry is a statement GAN-A-*, with its provenance. Each property is built by a
 ``make_*`` factory whose arguments are the statement's constants: the catalogue uses the true values, the
 tests pass wrong ones (mutants) and expect REFUTED, so every property demonstrably can fail.
 
@@ -647,7 +647,7 @@ def make_t42(stable_sign: int = 1) -> Property:
 def make_t43(gap_coefficient: float = 3.0, eta_power: int = 1) -> Property:
     """Thm 4.3 (derived replacement): lambda_inf = 2/eta - gap_coefficient eta^eta_power a^4/alpha + O(eta^3).
 
-    True: 3 and 1. Checked (i) per eta against the finite-eta normal-form prediction with the THEOREMS tolerance
+    True: 3 and 1. Checked (i) per eta against the finite-eta normal-form prediction with the tolerance
     0.02 (2/eta - pred) + 1e-6, and (ii) as a FITTED order: the error of the leading-order formula must fall
     like eta^3 (least-squares slope >= 2.5) across a geometric range of eta.
     """
@@ -724,7 +724,7 @@ def make_t43(gap_coefficient: float = 3.0, eta_power: int = 1) -> Property:
         )
 
     def scaled(loss: str, eta_max: float) -> float:
-        """The Zhu quartic (a = 2) is drawn at half the eta range of BCE: eta a z* stays <= 0.3 (THEOREMS 6.2)."""
+        """The Zhu quartic (a = 2) is drawn at half the eta range of BCE: eta a z* stays <= 0.3."""
         return eta_max if loss.startswith("bce") else eta_max / 3
 
     def check(loss: str, eta_max: float, sigma0: float) -> Evidence:

@@ -1,4 +1,4 @@
-"""Gan (2026b), A Bifurcation Theory Framework for GD at the EoS, arXiv 2606.15551 (THEOREMS.md section 2).
+"""Gan (2026b), A Bifurcation Theory Framework for GD at the EoS, arXiv 2606.15551.
 
 Only the abstract and introduction were readable: GAN-B-LYAP and GAN-B-TAN are DERIVED (their role SOURCED),
 GAN-B-THM is RECONSTRUCTED (open point O-3: assumptions, normalisation of c1, exact step size).
@@ -70,7 +70,7 @@ def make_ps(half: Fraction = Fraction(1, 2)) -> Property:
         refuted, certs = refuted_by_proof(ps.ps_residuals(half), {}, "c1 on the product model")
         if refuted:
             return refuted
-        # THEOREMS.md spot value: 6 c1/eta = -13.9441277757 at x = 1.7, z* = 0.6, a = 1.3, b = -0.7, c = 2.1
+        # the reference spot value: 6 c1/eta = -13.9441277757 at x = 1.7, z* = 0.6, a = 1.3, b = -0.7, c = 2.1
         x, zs, a, b, c = 1.7, 0.6, 1.3, -0.7, 2.1
         y = zs / x
         s = x * x + y * y
@@ -278,7 +278,7 @@ def make_thm(require_c1_positive: bool = True) -> Property:
         if require_c1_positive:
             require(c1 > 0)
         y = zstar / x
-        d = x * x - y * y  # fixed imbalance; z = z* + u0 (THEOREMS: "a fixed-D perturbation")
+        d = x * x - y * y  # fixed imbalance; z = z* + u0 ("a fixed-D perturbation")
         eta = 2 / (a * (x * x + y * y))
         z = zstar + u0
         x0 = math.sqrt((d + math.sqrt(d * d + 4 * z * z)) / 2)

@@ -1,17 +1,17 @@
 """Liu, Zhang, Du, Zhao (2025), "A Minimalist Example of EoS and Progressive Sharpening", arXiv 2503.02809.
 
-Every property here runs on the RECONSTRUCTED model of THEOREMS.md LZDZ-MODEL (checker/models/liu.py):
+Every property here runs on the RECONSTRUCTED model LZDZ-MODEL (checker/models/liu.py):
 the printed model, its projection step, the initialisation and the surrogate loss L_hat could not be read
 (open point O-5), and a search of stored copies of the paper (arXiv HTML, abstracts, the OpenReview review)
 found only the abstract-level description. So every output says RECONSTRUCTED.
 
 How the reconstruction is used honestly:
 * The sourced lambda_2 = 0.01 (with lambda_1 = 100, eta = 1/20) gives no clean EoS phase in the
-  reconstruction (repeated catapults; THEOREMS LZDZ-MODEL). The simulation properties therefore draw
+  reconstruction (repeated catapults; LZDZ-MODEL). The simulation properties therefore draw
   lambda_2 in [0.02, 0.05], where the reconstruction shows a long EoS window, and say so in their
   hypotheses. A run that diverges or does not settle in the step budget gives UNDECIDED with that reason:
   unprojected GD on a reconstructed model is no evidence against the paper's projected GD.
-* w1 is carried in log form, so its underflow in float64 (the THEOREMS caveat) does not end the EoS phase.
+* w1 is carried in log form, so its underflow in float64 (a known caveat) does not end the EoS phase.
 * The GD identity of LZDZ-L5.1 is PROVED by sympy for the whole model class.
 
 Factories take the claimed constants; the tests pass wrong ones (slope without the factor 2, eta instead of
@@ -109,13 +109,21 @@ def _mp_analysis(l2: float, a0: float, log_w1: float, w2: float) -> Analysis:
     steps = len(_float_analysis(l2, a0, log_w1, w2).run.a)
     with mpmath.workdps(RECHECK_DPS):
         mpf = mpmath.mpf
-        run = model.simulate_scalar(mpf(a0), mpf(log_w1), mpf(w2), steps, l1=mpf(model.LAMBDA_1), l2=mpf(l2),
-                                    eta=mpf(1) / 20)  # fmt: skip
+        run = model.simulate_scalar(
+            mpf(a0), mpf(log_w1), mpf(w2), steps, l1=mpf(model.LAMBDA_1), l2=mpf(l2), eta=mpf(1) / 20
+        )
     return _analyse(run)
 
 
-def _sim_property(prop_id: str, title: str, ref: str, statement: str, provenance: list[str], decide: Any,
-                  max_examples: dict[str, int] | None = None) -> Property:  # fmt: skip
+def _sim_property(
+    prop_id: str,
+    title: str,
+    ref: str,
+    statement: str,
+    provenance: list[str],
+    decide: Any,
+    max_examples: dict[str, int] | None = None,
+) -> Property:
     """A property whose check is ``decide(analysis, params, high) -> Evidence`` on one simulated run."""
 
     def check(**params: Any) -> Evidence:
@@ -147,8 +155,14 @@ def _evidence(ok: bool | None, high: bool, summary: str, params: dict[str, Any],
 
 def _sharpness_series(an: Analysis, title: str) -> dict[str, Any]:
     idx = np.arange(0, len(an.sharp), 100)
-    return series.line(title, idx, {"eta * S": an.sharp[idx], "log10 L": np.log10(an.run.total_loss[idx] + 1e-300)},
-                       x_label="step", y_label="", hlines={"2 (threshold)": 2.0})  # fmt: skip
+    return series.line(
+        title,
+        idx,
+        {"eta * S": an.sharp[idx], "log10 L": np.log10(an.run.total_loss[idx] + 1e-300)},
+        x_label="step",
+        y_label="",
+        hlines={"2 (threshold)": 2.0},
+    )
 
 
 # ---- LZDZ-T4.1 ---------------------------------------------------------------------------------------------
@@ -160,19 +174,25 @@ def make_t41(constant: float = 2.0, delta: float = 0.05, eps: float = 1e-3) -> P
             return _evidence(None, high, f"UNDECIDED: {an.why_not}", params)
         margin = (constant + delta) - an.tail_max_s
         return _evidence(
-            margin >= 0, high,
+            margin >= 0,
+            high,
             f"settled tail: max eta*S = {an.tail_max_s:.5f} (claimed <= {constant + delta:g}), "
             f"max L = {an.tail_max_loss:.2e} (<= {eps:g})",
-            params, margin=margin, numbers={"tail_max_eta_s": an.tail_max_s, "tail_max_loss": an.tail_max_loss},
+            params,
+            margin=margin,
+            numbers={"tail_max_eta_s": an.tail_max_s, "tail_max_loss": an.tail_max_loss},
             series={"sharpness": _sharpness_series(an, "LZDZ-T4.1 sharpness and loss")},
-        )  # fmt: skip
+        )
 
     return _sim_property(
-        "LZDZ-T4.1", "Global convergence with sharpness <= (2 + delta)/eta", "Thm 4.1",
+        "LZDZ-T4.1",
+        "Global convergence with sharpness <= (2 + delta)/eta",
+        "Thm 4.1",
         f"for all delta, eps > 0 there is T with S(theta_t) <= ({constant:g} + delta)/eta and L(theta_t) <= eps "
         f"for t >= T (checked with delta = {delta:g}, eps = {eps:g}; the loss clause is RECONSTRUCTED)",
-        ["SOURCED", "RECONSTRUCTED"], decide,
-    )  # fmt: skip
+        ["SOURCED", "RECONSTRUCTED"],
+        decide,
+    )
 
 
 # ---- LZDZ-T4.3 ---------------------------------------------------------------------------------------------
@@ -195,21 +215,26 @@ def make_t43(direction: int = 1, gap: float = 0.1) -> Property:
         worst_dip = float(dips.min()) if len(dips) else 0.0
         margin = float(direction * (s[first] - s[0]))
         return _evidence(
-            margin > 0, high,
+            margin > 0,
+            high,
             f"first phase: eta*S from {s[0]:.3f} to {s[first]:.3f} in {first} steps (claimed direction "
             f"{'up' if direction > 0 else 'down'}); largest single-step dip {worst_dip:.2e} (not claimed monotone)",
-            params, margin=margin,
+            params,
+            margin=margin,
             numbers={"first_phase_steps": first, "eta_s_0": float(s[0]), "worst_dip": worst_dip},
             series={"sharpness": _sharpness_series(an, "LZDZ-T4.3 progressive sharpening")},
-        )  # fmt: skip
+        )
 
     word = "rises" if direction > 0 else "falls"
     return _sim_property(
-        "LZDZ-T4.3", "Progressive sharpening up to the threshold", "Thm 4.3",
+        "LZDZ-T4.3",
+        "Progressive sharpening up to the threshold",
+        "Thm 4.3",
         f"in the first phase the sharpness {word} from below the threshold to (2 - {gap:g})/eta "
         "(net change; strict monotonicity is not claimed)",
-        ["SOURCED", "RECONSTRUCTED"], decide,
-    )  # fmt: skip
+        ["SOURCED", "RECONSTRUCTED"],
+        decide,
+    )
 
 
 # ---- LZDZ-T4.4 ---------------------------------------------------------------------------------------------
@@ -222,18 +247,24 @@ def make_t44(back: float = 2.05, exceed: float = 2.0) -> Property:
         peak = float(an.sharp.max())
         margin = min(peak - exceed, back - an.tail_max_s)
         return _evidence(
-            margin >= 0, high,
+            margin >= 0,
+            high,
             f"peak eta*S = {peak:.3f} (claimed > {exceed:g}); settled tail max eta*S = {an.tail_max_s:.5f} "
-            f"(claimed <= {back:g})", params, margin=margin,
+            f"(claimed <= {back:g})",
+            params,
+            margin=margin,
             numbers={"peak_eta_s": peak, "tail_max_eta_s": an.tail_max_s},
             series={"sharpness": _sharpness_series(an, "LZDZ-T4.4 edge of stability")},
-        )  # fmt: skip
+        )
 
     return _sim_property(
-        "LZDZ-T4.4", "Edge of stability, then self-stabilisation", "Thm 4.4",
+        "LZDZ-T4.4",
+        "Edge of stability, then self-stabilisation",
+        "Thm 4.4",
         f"the sharpness exceeds {exceed:g}/eta at some time and is then brought back below {back:g}/eta",
-        ["SOURCED", "SECONDARY", "RECONSTRUCTED"], decide,
-    )  # fmt: skip
+        ["SOURCED", "SECONDARY", "RECONSTRUCTED"],
+        decide,
+    )
 
 
 # ---- LZDZ-RATE ---------------------------------------------------------------------------------------------
@@ -270,29 +301,43 @@ def make_rate(factor: float = 2.0, tol: float = 0.03, min_window: int = 2000) ->
         margin = tol - abs(rel)
         idx = np.arange(s, e, max(1, (e - s) // 200))
         return _evidence(
-            margin >= 0, high,
+            margin >= 0,
+            high,
             f"EoS window steps {s}..{e}: fitted slope of log L2 {slope:.5e} per step vs claimed "
             f"{factor:g} log(1 - 2 lambda_2/lambda_1) = {predicted:.5e} (relative error {rel:+.2%}, tol {tol:.0%})",
-            params, margin=margin,
+            params,
+            margin=margin,
             numbers={"fitted_slope": float(slope), "predicted_slope": predicted, "window": [s, e]},
-            series={"log_l2": series.line(
-                "LZDZ-RATE log L2 in the EoS window", idx,
-                {"log L2": np.log(run.l2_loss[idx]), "fit": icpt + slope * idx,
-                 "claimed slope": log_l2[0] + predicted * (idx - s)}, x_label="step", y_label="log L2")},
-        )  # fmt: skip
+            series={
+                "log_l2": series.line(
+                    "LZDZ-RATE log L2 in the EoS window",
+                    idx,
+                    {
+                        "log L2": np.log(run.l2_loss[idx]),
+                        "fit": icpt + slope * idx,
+                        "claimed slope": log_l2[0] + predicted * (idx - s),
+                    },
+                    x_label="step",
+                    y_label="log L2",
+                )
+            },
+        )
 
     return _sim_property(
-        "LZDZ-RATE", "Loss decay at slope 2 log(1 - 2 lambda_2/lambda_1) per step", "Fig. 2",
+        "LZDZ-RATE",
+        "Loss decay at slope 2 log(1 - 2 lambda_2/lambda_1) per step",
+        "Fig. 2",
         f"during the EoS phase log L2 (the surrogate's decay) has slope {factor:g} log(1 - 2 lambda_2/lambda_1) "
         "per iteration (L_hat's definition unread, O-5; L2 used)",
-        ["SOURCED", "DERIVED", "RECONSTRUCTED"], decide,
-    )  # fmt: skip
+        ["SOURCED", "DERIVED", "RECONSTRUCTED"],
+        decide,
+    )
 
 
 # ---- LZDZ-T5.2 ---------------------------------------------------------------------------------------------
 def gfs_sharpness(run: model.Run) -> np.ndarray:
     """eta * GFS sharpness along a run: the sharpness of the gradient-flow limit from each iterate, from the
-    conserved c = a^2 - w1^2 - w2^2 (a_inf^2 = (c + sqrt(c^2 + 4))/2, w2_inf = 1/a_inf; THEOREMS LZDZ-L5.1)."""
+    conserved c = a^2 - w1^2 - w2^2 (a_inf^2 = (c + sqrt(c^2 + 4))/2, w2_inf = 1/a_inf; LZDZ-L5.1)."""
     w1 = np.exp(np.minimum(run.log_w1, 300.0))
     c = run.a**2 - w1**2 - run.w2**2
     a2 = (c + np.sqrt(c * c + 4)) / 2
@@ -314,21 +359,35 @@ def make_t52(direction: int = -1, rounding: float = 1e-12, min_window: int = 200
         margin = rounding - against
         idx = np.arange(s, e, max(1, (e - s) // 200))
         return _evidence(
-            margin >= 0, high,
+            margin >= 0,
+            high,
             f"EoS window {s}..{e}: eta*GFS sharpness {gfs[s]:.6f} -> {gfs[e - 1]:.6f}; largest step against the "
-            f"claimed direction {against:.2e} (rounding allowance {rounding:g})", params, margin=margin,
+            f"claimed direction {against:.2e} (rounding allowance {rounding:g})",
+            params,
+            margin=margin,
             numbers={"gfs_start": float(gfs[s]), "gfs_end": float(gfs[e - 1]), "largest_adverse_step": against},
-            series={"gfs": series.line("LZDZ-T5.2 GFS sharpness in the EoS window", idx, {"eta * GFS sharpness":
-                                       gfs[idx]}, x_label="step", y_label="", hlines={"2": 2.0})},
-        )  # fmt: skip
+            series={
+                "gfs": series.line(
+                    "LZDZ-T5.2 GFS sharpness in the EoS window",
+                    idx,
+                    {"eta * GFS sharpness": gfs[idx]},
+                    x_label="step",
+                    y_label="",
+                    hlines={"2": 2.0},
+                )
+            },
+        )
 
     word = "non-increasing" if direction < 0 else "non-decreasing"
     return _sim_property(
-        "LZDZ-T5.2", "GFS sharpness is monotone during the EoS phase", "Thm 5.2",
+        "LZDZ-T5.2",
+        "GFS sharpness is monotone during the EoS phase",
+        "Thm 5.2",
         f"along GD in the EoS phase the gradient-flow-solution sharpness is {word} (reconstructed, low "
         "confidence: the printed upper/lower bounds were not read)",
-        ["SOURCED", "DERIVED", "RECONSTRUCTED"], decide,
-    )  # fmt: skip
+        ["SOURCED", "DERIVED", "RECONSTRUCTED"],
+        decide,
+    )
 
 
 # ---- LZDZ-L5.1 (identities, PROVED) ------------------------------------------------------------------------
@@ -376,22 +435,31 @@ def make_l51(power: int = 2, sign: int = 1) -> Property:
                 certificate.symbolic_zero(gd_u, "LZDZ-L5.1: c_(t+1) - c_t - eta^2 (g_a^2 - |g_w|^2) = 0 for GD"),
             ]
             return Evidence(
-                Verdict.PROVED, EvidenceClass.SYMBOLIC,
+                Verdict.PROVED,
+                EvidenceClass.SYMBOLIC,
                 "sympy expands both residuals to 0 for symbolic (a, w1, w2, eta, lambda_1, lambda_2); exact "
-                "rational cross-check at the drawn point is 0", numbers=numbers, margin=0.0,
-                precision="exact (sympy)", certificates=certs,
-            )  # fmt: skip
+                "rational cross-check at the drawn point is 0",
+                numbers=numbers,
+                margin=0.0,
+                precision="exact (sympy)",
+                certificates=certs,
+            )
         if any(at_point):
             return Evidence(
-                Verdict.REFUTED, EvidenceClass.SYMBOLIC,
+                Verdict.REFUTED,
+                EvidenceClass.SYMBOLIC,
                 f"claimed identity fails exactly at the drawn rational point: residuals {at_point}",
-                numbers=numbers, margin=-float(max(abs(v) for v in at_point)), precision="exact (rational)",
+                numbers=numbers,
+                margin=-float(max(abs(v) for v in at_point)),
+                precision="exact (rational)",
                 counterexample={k: str(v) for k, v in dict(a=a, w1=w1, w2=w2, eta=eta, l1=l1, l2=l2).items()},
-            )  # fmt: skip
+            )
         return Evidence(
-            Verdict.UNDECIDED, EvidenceClass.SYMBOLIC,
-            "residual is not identically 0 but vanishes at the drawn point", numbers=numbers,
-        )  # fmt: skip
+            Verdict.UNDECIDED,
+            EvidenceClass.SYMBOLIC,
+            "residual is not identically 0 but vanishes at the drawn point",
+            numbers=numbers,
+        )
 
     # Rationals k/4 on a grid: st.fractions shrinks ~10x slower, and the proof covers the class anyway.
     rat = st.integers(-12, 12).map(lambda k: Fraction(k, 4))

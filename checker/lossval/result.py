@@ -1,4 +1,4 @@
-"""The loss-validation result: one record per minimiser, per eta, and its JSON (issue 3, item 6).
+"""The loss-validation result: one record per minimiser, per eta, and its JSON.
 
 JSON keys the CLI promises (``--json``), per minimiser: ``z`` and ``alpha`` as {"lo", "hi"} enclosures,
 ``verdict``, ``evidence`` (PROVED / CERTIFIED / CORROBORATED / UNDECIDED) and per eta: ``eta``, ``P``
@@ -97,7 +97,7 @@ class LossValidation:
 
     @property
     def exit_code(self) -> int:
-        """0 iff at least one minimiser and every one product-stable (issue 3, item 6)."""
+        """0 iff at least one minimiser and every one product-stable."""
         if not self.minimizers:
             return 1
         return 0 if all(m.verdict == "product-stable" for m in self.minimizers) else 1

@@ -1,6 +1,6 @@
 """Simulation evidence for one (minimiser, eta): batched float64 GD on l(xy) in JAX, a few mpmath replays.
 
-Starts (THEOREMS 6.2 recipe, generalised to any sign of z*): overshoots sigma_0 on a documented log grid
+Starts (the product-stability recipe, for any sign of z*): overshoots sigma_0 on a documented log grid
 [SIGMA_LO, SIGMA_HI] above the threshold, each start on {x^2 + y^2 = s_0}, s_0 = (2 + sigma_0)/(eta a)
 (i.e. limit sharpness (2 + sigma_0)/eta), with xy = z* + u_0, u_0 = +/- 10^U in [1e-7, 1e-5] drawn from a
 seeded generator (x = (sqrt(s0 + 2z) + sqrt(s0 - 2z))/2, y = (sqrt(s0 + 2z) - sqrt(s0 - 2z))/2).
@@ -8,7 +8,7 @@ seeded generator (x = (sqrt(s0 + 2z) + sqrt(s0 - 2z))/2, y = (sqrt(s0 + 2z) - sq
 Each trajectory is classified converged (|grad L| <= grad_tol: float64 stalls near the minimum, so we
 stop on the gradient), diverged (|xy| > 1e6 or non-finite) or oscillating (budget spent). The final
 sharpness of converged runs is compared with GAN-A-NF's Lambert-W prediction at each start's sigma_0 (the
-T4.3 limit is its r sigma_0 >> 1 value), with THEOREMS' tolerance |lambda - pred| <= 0.02 (2/eta - pred) +
+T4.3 limit is its r sigma_0 >> 1 value), with the tolerance |lambda - pred| <= 0.02 (2/eta - pred) +
 1e-6, applied where r sigma_0 >= 1. Float evidence can only CORROBORATE; the mpmath replays (30 digits)
 show that float64 rounding did not decide the outcome.
 """

@@ -1,6 +1,6 @@
 """The loss-validation job: certified minimisers -> product-stability -> finite eta -> 2-cycles -> simulation.
 
-Evidence ladder per minimiser (DESIGN.md): the verdict rests on the alpha ball (CERTIFIED) or on a sympy
+Evidence ladder per minimiser (the verdict levels): the verdict rests on the alpha ball (CERTIFIED) or on a sympy
 identity (PROVED, degenerate case); simulations only CORROBORATE it and never upgrade an UNDECIDED one.
 If a simulation contradicts a certified verdict (e.g. product-stable but the runs diverge where GAN-A-NF
 says they converge) this is recorded in ``notes``, loudly: it would mean a bug or a theorem's hypothesis

@@ -1,7 +1,7 @@
-"""Arora, Li, Panigrahi (2022): the constructed test problem of THEOREMS.md 6.4, its two update rules, and
+"""Arora, Li, Panigrahi (2022): a constructed test problem, its two update rules, and
 the limiting flows on the minimiser manifold (ALP-SET, ALP-P1, ALP-P2-ID, ALP-P2-RATE, ALP-QUAD).
 
-The test problem is not from the paper (THEOREMS 6.4, DERIVED): L(u) = ((u1 u2 - 1)^2 + (u1 u3 - 2)^2)/2
+The test problem is not from the paper (DERIVED): L(u) = ((u1 u2 - 1)^2 + (u1 u3 - 2)^2)/2
 with manifold Gamma = {(t, 1/t, 2/t)}, rank Hess L = 2 on Gamma, lambda_1 = t^2 + 5/t^2, lambda_2 = t^2.
 
 Every function is generic over the number type (``float`` or ``mpmath.mpf``): the same code re-runs a
@@ -32,7 +32,7 @@ class LandedOnMinimiser(ArithmeticError):
     """NGD's step is undefined at a critical point; an exact landing is outside every statement's class."""
 
 
-START: Vec = (2.5, 0.45, 0.75)  # THEOREMS 6.4
+START: Vec = (2.5, 0.45, 0.75)
 
 
 def loss(u: Vec) -> Any:
@@ -92,7 +92,7 @@ def phi_t(u: Vec) -> Any:
 
 
 def phi_euler(u: Vec, *, dt: float = 0.05, steps: int = 20000) -> Vec:
-    """Phi(u) by explicit Euler on gradient flow (the method of THEOREMS 6.4); for cross-checks only."""
+    """Phi(u) by explicit Euler on gradient flow (the reference method); for cross-checks only."""
     x = u
     for _ in range(steps):
         g = grad(x)

@@ -1,6 +1,6 @@
 """Damian, Nichani, Lee (2023), self-stabilization: eq. (3), the toy loss, the ODE and its invariant.
 
-Conventions follow THEOREMS.md section 3 (and the authors' code, O-4): force beta x^2 / 2, fixed point
+Conventions follow the paper's Sec. 4 (and the authors' code, O-4): force beta x^2 / 2, fixed point
 x^2 = delta^2 = 2 alpha / beta. Everything here is the *model*; the properties in properties/damian2023.py
 decide what is claimed about it.
 

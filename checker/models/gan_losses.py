@@ -1,4 +1,4 @@
-"""Scalar losses of Gan (2026a), GAN-A-EX / THEOREMS.md 6.1, with their minimiser and product-stability alpha.
+"""Scalar losses of Gan (2026a), GAN-A-EX, with their minimiser and product-stability alpha.
 
 One table shared by the Gan 2026a/2026b properties, so that every property draws from the same losses and JAX
 compiles each loss's kernels once per process (Loss objects are cached here).
@@ -20,7 +20,7 @@ class ProductLoss:
     key: str
     text: str
     zstar: sp.Expr  # exact minimiser
-    alpha: sp.Expr  # expected alpha_l(z*) = 3 b^2 - a c (THEOREMS.md 6.1)
+    alpha: sp.Expr  # expected alpha_l(z*) = 3 b^2 - a c (the paper's Sec. 4 examples)
     params: tuple[tuple[str, str], ...] = ()
 
     @property

@@ -1,11 +1,11 @@
 """Liu, Zhang, Du, Zhao (2025), "A Minimalist Example of EoS and Progressive Sharpening", arXiv 2503.02809:
-the RECONSTRUCTED model of THEOREMS.md LZDZ-MODEL (the printed model could not be read, O-5).
+the RECONSTRUCTED model LZDZ-MODEL (the printed model could not be read, O-5).
 
     theta = (a, w1, w2),  f(x) = a (w1 x1 + w2 x2),  E[x1^2] = lambda_1, E[x2^2] = lambda_2, y = x2,
     L = L1 + L2,  L1 = lambda_1 (a w1)^2 / 2 (oscillatory),  L2 = lambda_2 (a w2 - 1)^2 / 2 (convergent).
 
 Why w1 is carried as (sign, log|w1|): GD multiplies w1 by exactly (1 - eta lambda_1 a^2) each step, so in
-float64 w1 underflows to 0 near the first spike and can never grow back (THEOREMS: "no clean EoS phase in
+float64 w1 underflows to 0 near the first spike and can never grow back ("no clean EoS phase in
 float64"). In log form the map is the same map with an unbounded exponent, as mpmath would give, while
 a, w2 and the losses stay ordinary floats (w1^2 only enters additively, where underflow is harmless).
 
@@ -26,7 +26,7 @@ import sympy as sp
 
 from checker.backends import jax_backend  # noqa: F401  (enables float64 before jax.numpy is used)
 
-LAMBDA_1 = 100.0  # THEOREMS 6.5 [SOURCED]
+LAMBDA_1 = 100.0  # SOURCED
 LAMBDA_2 = 0.01
 ETA = 1.0 / 20.0
 
@@ -135,15 +135,17 @@ def _scan(steps: int) -> Any:
     return run
 
 
-def simulate(a0: float, log_w1_0: float, w2_0: float, steps: int, *, l1: float = LAMBDA_1, l2: float = LAMBDA_2,
-             eta: float = ETA) -> Run:  # fmt: skip
+def simulate(
+    a0: float, log_w1_0: float, w2_0: float, steps: int, *, l1: float = LAMBDA_1, l2: float = LAMBDA_2, eta: float = ETA
+) -> Run:
     """GD from (a0, exp(log_w1_0), w2_0) for ``steps`` steps (JAX, float64)."""
     a, lw, w2 = _scan(int(steps))(float(a0), float(log_w1_0), float(w2_0), float(l1), float(l2), float(eta))
     return Run(np.asarray(a), np.asarray(lw), np.asarray(w2), l1, l2, eta)
 
 
-def simulate_scalar(a0: Any, log_w1_0: Any, w2_0: Any, steps: int, *, l1: Any = LAMBDA_1, l2: Any = LAMBDA_2,
-                    eta: Any = ETA) -> Run:  # fmt: skip
+def simulate_scalar(
+    a0: Any, log_w1_0: Any, w2_0: Any, steps: int, *, l1: Any = LAMBDA_1, l2: Any = LAMBDA_2, eta: Any = ETA
+) -> Run:
     """The same map in plain Python, generic over float and mpmath.mpf (the high-precision recheck)."""
     import mpmath
 

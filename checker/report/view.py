@@ -14,7 +14,7 @@ from checker.report.summary import VERDICT_ORDER
 
 Row = tuple[str, str]
 
-# What each verdict means (DESIGN.md): printed under every summary so a reader knows how much is known.
+# What each verdict means: printed under every summary so a reader knows how much is known.
 VERDICT_MEANING = {
     "PROVED": "holds for all parameters in the stated class (sympy identity or interval branch-and-bound)",
     "CERTIFIED": "holds for this instance, rigorously (python-flint ball arithmetic, Krawczyk inclusion)",
