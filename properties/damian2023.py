@@ -249,30 +249,6 @@ def make_toy(claimed_alpha: sp.Expr = dm.ALPHA, claimed_beta: sp.Expr = dm.BETA)
     )
 
 
-@functools.lru_cache(maxsize=4)
-def _toy_gd_scan(steps: int) -> Any:
-    """Compiled GD on the toy loss (JAX autodiff gradient, lax.scan): one compilation per step count."""
-    import jax
-
-    grad = jax.grad(dm.toy_loss_jax)
-
-    def run(theta0: Any, p: Any) -> Any:
-        def step(th: Any, _: Any) -> Any:
-            nxt = th - p[0] * grad(th, p)
-            return nxt, nxt
-
-        return jax.lax.scan(step, theta0, None, length=steps)[1]
-
-    return jax.jit(run)
-
-
-def _toy_gd_run(eta: float, alpha: float, beta: float, x0: float, w0: float, steps: int) -> tuple[Any, Any]:
-    import jax.numpy as jnp
-
-    out = np.asarray(_toy_gd_scan(steps)(jnp.array([x0, w0]), jnp.array([eta, alpha, beta])))
-    return out[:, 0], out[:, 1]
-
-
 # ==== DNL-EQ3 ============================================================================================
 def make_eq3(force: sp.Expr = HALF, steps: int = 800, tol: float = 1e-9) -> Property:
     """GD on the toy loss is exactly eq. (3) with force ``force`` * beta x^2 (1/2 per the code, O-4)."""
@@ -295,7 +271,7 @@ def make_eq3(force: sp.Expr = HALF, steps: int = 800, tol: float = 1e-9) -> Prop
         for name, d in (("x", dx), ("y", dy)):
             if d != 0:
                 return refuted_at_point(f"GD on the toy differs from eq. (3) in {name}'", d, params, subs)
-        xs_gd, ws_gd = _toy_gd_run(eta, alpha, beta, x0, w0, steps)
+        xs_gd, ws_gd = dm.toy_gd_run(eta, alpha, beta, x0, w0, steps)
         x, y = x0, math.sqrt(beta) * w0
         worst, scale = 0.0, max(abs(x0), abs(y), 1e-300)
         for t in range(steps):

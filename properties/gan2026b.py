@@ -252,7 +252,7 @@ def make_thm(require_c1_positive: bool = True) -> Property:
             cls, prec = EvidenceClass.FLOAT, "float64 (JAX)"
         else:
             run = toy_manifold.gd_mp(start, beta, gamma, eta, steps=200_000, tol=1e-10)
-            run["sharpness"] = _toy_sharpness(run["theta"], beta, gamma)
+            run["sharpness"] = toy_manifold.sharpness_mp(run["theta"], beta, gamma)
             cls, prec = EvidenceClass.MPMATH, "mpmath 30 digits"
         lam, status = run["sharpness"], run["status"]
         ok = status == "converged" and lam < 2 / eta
@@ -340,13 +340,6 @@ def make_thm(require_c1_positive: bool = True) -> Property:
         recheck=recheck,
         uses_jax=True,
     )
-
-
-def _toy_sharpness(theta: list[float], beta: float, gamma: float) -> float:
-    """Top Hessian eigenvalue of the toy at theta, from mpmath partials (the recheck's independent measure)."""
-    parts = lyapunov.partials_mp(toy_manifold.loss_mp(beta, gamma), (theta[0], theta[1]), 30)
-    a, b, c = (float(parts[k]) for k in ((2, 0), (1, 1), (0, 2)))
-    return (a + c) / 2 + math.sqrt(((a - c) / 2) ** 2 + b * b)
 
 
 PROPERTIES: list[Property] = [make_ps(), make_lyap(), make_tan(), make_thm()]

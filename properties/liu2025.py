@@ -21,12 +21,10 @@ eta^2, a flipped sign, a lower sharpness bound) and assert the runner REFUTES th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-import mpmath
 import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
@@ -35,13 +33,19 @@ from checker import certificate, series
 from checker.evidence import simulated
 from checker.models import liu as model
 from checker.property import Property, Source, proves_class
+from checker.simulate.liu_runs import (
+    LONG_STEPS,
+    RECHECK_DPS,
+    STEPS,
+    TAIL,
+    Analysis,
+    eos_window,
+    float_analysis,
+    mp_analysis,
+)
 from checker.verdict import Evidence, EvidenceClass, Verdict
 
 ARXIV = "2503.02809"
-STEPS = 40000
-LONG_STEPS = 160000
-TAIL = 2000
-RECHECK_DPS = 30
 PRECISION = ("float64 (log-w1 map, JAX)", f"mpmath {RECHECK_DPS} digits (log-w1 map)")  # (float run, mpmath recheck)
 FLOOR = 1e-20  # L2 below this is float rounding of r = a w2 - 1 (|r| ~ 1e-9)
 OPEN = ("O-5",)
@@ -67,54 +71,6 @@ SIM_STRATEGY = st.fixed_dictionaries(
 )
 
 
-# ---- one simulation, analysed once ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Analysis:
-    run: model.Run
-    sharp: np.ndarray  # S_t * eta (threshold 2)
-    settled: bool  # tail: loss <= eps and w1 shrinking (GD is not about to be catapulted again)
-    why_not: str
-    tail_max_s: float
-    tail_max_loss: float
-
-
-def _analyse(run: model.Run, eps: float = 1e-3) -> Analysis:
-    if run.diverged:
-        return Analysis(
-            run, np.array([]), False, "the reconstruction diverged (no projection step)", math.nan, math.nan
-        )
-    sharp = run.sharpness * run.eta
-    tail_s, tail_l = float(sharp[-TAIL:].max()), float(run.total_loss[-TAIL:].max())
-    shrinking = run.log_w1[-1] < run.log_w1[-TAIL]
-    why = ""
-    if tail_l > eps:
-        why = f"not settled in {len(sharp)} steps: tail loss {tail_l:.2e} > {eps:g}"
-    elif not shrinking:
-        why = "not settled: w1 still growing in the tail (a catapult is coming)"
-    return Analysis(run, sharp, not why, why, tail_s, tail_l)
-
-
-@lru_cache(maxsize=8)  # a long run holds ~4 MB of states; shrinking revisits only the last few
-def _float_analysis(l2: float, a0: float, log_w1: float, w2: float) -> Analysis:
-    """Run STEPS steps; if the run has not settled, once more with LONG_STEPS (a catapult toward the saddle
-    a = 0 can take ~10^5 steps to escape). Only unsettled runs pay for the long budget."""
-    an = _analyse(model.simulate(a0, log_w1, w2, STEPS, l2=l2))
-    if not an.settled and not an.run.diverged:
-        an = _analyse(model.simulate(a0, log_w1, w2, LONG_STEPS, l2=l2))
-    return an
-
-
-def _mp_analysis(l2: float, a0: float, log_w1: float, w2: float) -> Analysis:
-    """The same run (same length as the float run that decided) with mpmath numbers."""
-    steps = len(_float_analysis(l2, a0, log_w1, w2).run.a)
-    with mpmath.workdps(RECHECK_DPS):
-        mpf = mpmath.mpf
-        run = model.simulate_scalar(
-            mpf(a0), mpf(log_w1), mpf(w2), steps, l1=mpf(model.LAMBDA_1), l2=mpf(l2), eta=mpf(1) / 20
-        )
-    return _analyse(run)
-
-
 def _sim_property(
     prop_id: str,
     title: str,
@@ -127,10 +83,10 @@ def _sim_property(
     """A property whose check is ``decide(analysis, params, high) -> Evidence`` on one simulated run."""
 
     def check(**params: Any) -> Evidence:
-        return decide(_float_analysis(**params), params, False)
+        return decide(float_analysis(**params), params, False)
 
     def recheck(**params: Any) -> Evidence:
-        return decide(_mp_analysis(**params), params, True)
+        return decide(mp_analysis(**params), params, True)
 
     return Property(
         id=prop_id,
@@ -268,17 +224,6 @@ def make_t44(back: float = 2.05, exceed: float = 2.0) -> Property:
 
 
 # ---- LZDZ-RATE ---------------------------------------------------------------------------------------------
-def _eos_window(sharp_outer: np.ndarray, width: float = 0.01) -> tuple[int, int]:
-    """Longest run of steps with |eta lambda_1 a^2 - 2| < width (the outer weight pinned at the threshold)."""
-    mask = np.concatenate([[False], np.abs(sharp_outer - 2) < width, [False]]).astype(np.int8)
-    edges = np.diff(mask)  # vectorised: a Python loop over 40000 steps is slow under Hypothesis' tracer
-    starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
-    if len(starts) == 0:
-        return (0, 0)
-    k = int(np.argmax(ends - starts))
-    return int(starts[k]), int(ends[k])
-
-
 def make_rate(factor: float = 2.0, tol: float = 0.03, min_window: int = 2000) -> Property:
     """log L2 decays per step at factor * log(1 - 2 lambda_2/lambda_1) during the EoS phase (fitted)."""
 
@@ -286,7 +231,7 @@ def make_rate(factor: float = 2.0, tol: float = 0.03, min_window: int = 2000) ->
         run = an.run
         if run.diverged:
             return _evidence(None, high, f"UNDECIDED: {an.why_not}", params)
-        s, e = _eos_window(run.eta * run.l1 * run.a**2)
+        s, e = eos_window(run.eta * run.l1 * run.a**2)
         if e - s < min_window:
             return _evidence(None, high, f"UNDECIDED: no EoS window of {min_window} steps (longest {e - s})", params)
         resolved = np.nonzero(run.l2_loss[s:e] < FLOOR)[0]  # below FLOOR, r = a w2 - 1 is rounding noise
@@ -351,7 +296,7 @@ def make_t52(direction: int = -1, rounding: float = 1e-12, min_window: int = 200
         run = an.run
         if run.diverged:
             return _evidence(None, high, f"UNDECIDED: {an.why_not}", params)
-        s, e = _eos_window(run.eta * run.l1 * run.a**2)
+        s, e = eos_window(run.eta * run.l1 * run.a**2)
         if e - s < min_window:
             return _evidence(None, high, f"UNDECIDED: no EoS window of {min_window} steps (longest {e - s})", params)
         gfs = gfs_sharpness(run)

@@ -15,10 +15,12 @@ re-run in mpmath by the same code.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import sympy as sp
 
 # ---- symbols --------------------------------------------------------------------------------------------
@@ -151,3 +153,28 @@ def gen_limit_sharpness(eta: float, alpha: float, beta: float, c4: float) -> flo
     """S_lim = 2/eta + F''(delta) - F'(delta)/delta - 2/eta + 2/eta = 2/eta + c4 delta^2 / 3 (DERIVED)."""
     delta2 = 2 * alpha / beta
     return 2 / eta + c4 * delta2 / 3
+
+
+@functools.lru_cache(maxsize=4)
+def _toy_gd_scan(steps: int) -> Any:
+    """Compiled GD on the toy loss (JAX autodiff gradient, lax.scan): one compilation per step count."""
+    import jax
+
+    grad = jax.grad(toy_loss_jax)
+
+    def run(theta0: Any, p: Any) -> Any:
+        def step(th: Any, _: Any) -> Any:
+            nxt = th - p[0] * grad(th, p)
+            return nxt, nxt
+
+        return jax.lax.scan(step, theta0, None, length=steps)[1]
+
+    return jax.jit(run)
+
+
+def toy_gd_run(eta: float, alpha: float, beta: float, x0: float, w0: float, steps: int) -> tuple[Any, Any]:
+    """GD on the toy loss in (x, w), JAX float64: the arrays x_t and w_t for t = 1..steps."""
+    import jax.numpy as jnp
+
+    out = np.asarray(_toy_gd_scan(steps)(jnp.array([x0, w0]), jnp.array([eta, alpha, beta])))
+    return out[:, 0], out[:, 1]

@@ -11,9 +11,12 @@ runtime arguments of one compiled GD kernel, so Hypothesis examples never recomp
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import mpmath
+
+from checker.models.lyapunov import partials_mp
 
 KAPPA = 0.2
 
@@ -104,3 +107,10 @@ def gd_mp(theta0: Any, beta: Any, gamma: Any, eta: Any, *, steps: int, tol: floa
                 status = "diverged"
                 break
         return {"theta": [float(x), float(y)], "steps": i, "status": status}
+
+
+def sharpness_mp(theta: list[float], beta: float, gamma: float) -> float:
+    """Top Hessian eigenvalue of the toy at theta, from mpmath partials (an independent measure for the recheck)."""
+    parts = partials_mp(loss_mp(beta, gamma), (theta[0], theta[1]), 30)
+    a, b, c = (float(parts[k]) for k in ((2, 0), (1, 1), (0, 2)))
+    return (a + c) / 2 + math.sqrt(((a - c) / 2) ** 2 + b * b)
