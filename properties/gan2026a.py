@@ -22,13 +22,11 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-import mpmath
 import sympy as sp
 from hypothesis import strategies as st
 
 from checker import series
 from checker.backends.ball import ball_precision, to_arb
-from checker.backends.mp import mp_precision
 from checker.certificate import ball_enclosure, ball_sign, symbolic_zero
 from checker.certify import period2
 from checker.evidence import backend_disagreement, fitted_order, refuted_by_ball, refuted_by_proof
@@ -223,19 +221,9 @@ def make_fix(flip_factor: int = 2) -> Property:
         if refuted:
             return refuted
         # numeric: finite-difference Jacobian of the (z, s) map at (z*, s) in mpmath vs 1 - eta a s
-        zstar, a, _, _ = pl.derivatives_at_min()
-        l1 = pl.loss.mp(1)
-        with mp_precision(DPS):
-            h = mpmath.mpf(eta.numerator) / eta.denominator
-            am = pl.loss.mp(2)(mpmath.mpf(zstar))
-            s = float(ratio) * 2 / (h * am)  # s = ratio * s_c
-            zm = mpmath.mpf(str(pl.zstar.evalf(DPS)))
-            step = mpmath.mpf(10) ** -15
-            zp, _ = product.reduced_step(zm + step, s, l1(zm + step), h)
-            zn, _ = product.reduced_step(zm - step, s, l1(zm - step), h)
-            fd = (zp - zn) / (2 * step)
-            err = float(abs(fd - (1 - h * am * s)))
-        numbers = {"fd_normal_multiplier": float(fd), "predicted": float(1 - h * am * s), "error": err, "a": a}
+        _, a, _, _ = pl.derivatives_at_min()
+        fd, predicted, err = xc.mp_fd_normal_multiplier(pl, eta, ratio, DPS)
+        numbers = {"fd_normal_multiplier": fd, "predicted": predicted, "error": err, "a": a}
         if err > 1e-8:
             return backend_disagreement(
                 f"proof holds but the finite-difference multiplier is off by {err:.2g}: numeric issue",

@@ -178,3 +178,27 @@ def toy_gd_run(eta: float, alpha: float, beta: float, x0: float, w0: float, step
 
     out = np.asarray(_toy_gd_scan(steps)(jnp.array([x0, w0]), jnp.array([eta, alpha, beta])))
     return out[:, 0], out[:, 1]
+
+
+def ode_extremes(alpha: float, beta: float, x0: float, y0: float) -> tuple[float, float, float]:
+    """min and max of Z, and max |Y|, over about a period of the ODE (DOP853 with events): Z is extremal
+    exactly where Y = 0, and |Y| where X = delta (Y' = 0)."""
+    from scipy.integrate import solve_ivp
+
+    delta = math.sqrt(2 * alpha / beta)
+
+    def f(_t: float, s: np.ndarray) -> list[float]:
+        return [s[0] * s[1], alpha - beta * s[0] ** 2 / 2]
+
+    def y_zero(_t: float, s: np.ndarray) -> float:
+        return float(s[1])
+
+    def x_delta(_t: float, s: np.ndarray) -> float:
+        return float(s[0] - delta)
+
+    y_zero.terminal = 3  # type: ignore[attr-defined]  # three turning points cover both extremes
+    horizon = 2 * 2 * math.pi / math.sqrt(2 * alpha) * 50  # generous: large orbits are slower
+    sol = solve_ivp(f, (0.0, horizon), [x0, y0], method="DOP853", rtol=1e-11, atol=1e-13, events=[y_zero, x_delta])
+    zs = [beta * float(e[0]) ** 2 / (2 * alpha) for e in sol.y_events[0]] or [beta * x0 * x0 / (2 * alpha)]
+    ymax = max([abs(float(e[1])) for e in sol.y_events[1]] or [abs(y0)])
+    return min(zs), max(zs), ymax

@@ -22,6 +22,7 @@ __all__ = [
     "imbalance_run",
     "jax_d_step_error",
     "jax_top_eig_error",
+    "mp_fd_normal_multiplier",
     "mp_reduction_deviation",
     "mp_top_eig_error",
 ]
@@ -115,3 +116,23 @@ def imbalance_run(pl: ProductLoss, x: float, sigma0: float, steps: int, dps: int
             out.append(float(d))
             prev = d
     return out, bad
+
+
+def mp_fd_normal_multiplier(pl: ProductLoss, eta: Fraction, ratio: Fraction, dps: int) -> tuple[float, float, float]:
+    """The normal multiplier of the (z, s) map at (z*, s = ratio * s_c) by a central finite difference in mpmath.
+
+    Returns (finite difference, the predicted 1 - eta a s, |difference|).
+    """
+    zstar, _, _, _ = pl.derivatives_at_min()
+    l1 = pl.loss.mp(1)
+    with mp_precision(dps):
+        h = mpmath.mpf(eta.numerator) / eta.denominator
+        am = pl.loss.mp(2)(mpmath.mpf(zstar))
+        s = float(ratio) * 2 / (h * am)  # s = ratio * s_c
+        zm = mpmath.mpf(str(pl.zstar.evalf(dps)))
+        step = mpmath.mpf(10) ** -15
+        zp, _ = product.reduced_step(zm + step, s, l1(zm + step), h)
+        zn, _ = product.reduced_step(zm - step, s, l1(zm - step), h)
+        fd = (zp - zn) / (2 * step)
+        err = float(abs(fd - (1 - h * am * s)))
+    return float(fd), float(1 - h * am * s), err  # the prediction as before: at the caller's precision
