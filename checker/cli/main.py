@@ -24,6 +24,7 @@ Three jobs:
   eoscheck run               check every property (theorem) in properties/ and write a report
   eoscheck loss "EXPR"       decide whether GD on l(xy) converges at the EoS for the loss l(z)
   eoscheck report FILE.json  render a report (Markdown or HTML with plots); `verify` re-checks it
+  eoscheck network           check the EoS theory on real training (built-in tanh MLPs on digits)
 
 \b
 Verdicts: PROVED / CERTIFIED (sympy or ball arithmetic), CORROBORATED (simulation, no
@@ -40,6 +41,7 @@ SUBCOMMANDS = [
     ("loss", "loss_cmd"),
     ("report", "report_cmd"),
     ("verify", "verify_cmd"),
+    ("network", "network_cmd"),
 ]
 
 

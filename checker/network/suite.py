@@ -1,0 +1,125 @@
+"""The NET-* statements as data: id, title, source, provenance, and which judgement decides them.
+
+Shared by the catalogue (properties/network.py, on the built-in quick model) and by ``check_training`` (on the
+user's model), so both give the same claims with the same wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from checker.network import judge
+from checker.network.engine import TrainResult
+from checker.property import Property, Source
+from checker.verdict import Evidence
+
+
+@dataclass(frozen=True)
+class NetStatement:
+    id: str
+    title: str
+    source: Source
+    statement: str
+    provenance: tuple[str, ...]
+    hypotheses: str
+    judge: Callable[[TrainResult], Evidence]
+    objective: str = "loss"  # which run decides it: GD on L, or GD on sqrt(L)
+
+    def property(self, run: Callable[[], TrainResult]) -> Property:
+        def check() -> Evidence:
+            return self.judge(run())
+
+        return Property(
+            id=self.id,
+            title=self.title,
+            source=self.source,
+            statement=self.statement,
+            provenance=self.provenance,
+            hypotheses=self.hypotheses,
+            check=check,
+            uses_jax=True,
+        )
+
+
+COMMON = (
+    "full-batch GD on a real network; lambda_1, lambda_2 by warm-started Lanczos on Hessian-vector products (float64)"
+)
+
+STATEMENTS: tuple[NetStatement, ...] = (
+    NetStatement(
+        "NET-SHARPEN",
+        "progressive sharpening, then sharpness at 2/eta (real network)",
+        Source("damian2023", "2209.15594", "DNL-DEF: progressive sharpening / EoS as observed by Cohen et al."),
+        "Under full-batch GD the sharpness S rises (progressive sharpening) until eta S/2 = 1 and then hovers there: "
+        "from 200 steps after the first eta S/2 >= 1 on, eta S/2 stays in [0.9, 1.1].",
+        ("SOURCED",),
+        COMMON + "; the band [0.9, 1.1] is this tool's, not the papers'",
+        judge.sharpening,
+    ),
+    NetStatement(
+        "NET-LOSS",
+        "long-timescale loss decrease despite local increases (real network)",
+        Source("damian2023", "2209.15594", "DNL-DEF: the loss decreases non-monotonically at EoS"),
+        "After EoS the loss rises over some 50-step windows, yet is lower at the end of the run than at EoS.",
+        ("SOURCED",),
+        COMMON,
+        judge.loss_decrease,
+    ),
+    NetStatement(
+        "NET-D4",
+        "D4 < 0 and alpha_u > 0 along the top eigenvector at EoS (real network)",
+        Source("gan2026a", "2604.02653", "Fig. 5(c), directional product-stability"),
+        "At EoS, along the top eigenvector u: D4 = d^4 L[u,u,u,u] < 0 and alpha_u = 3 D3^2 - S D4 > 0. "
+        "RECONSTRUCTED: the formula of Fig. 5(c) is not printed in the material read; this is a plausible reading.",
+        ("SOURCED", "RECONSTRUCTED"),
+        COMMON + "; D2, D3, D4 by nested jax.jvp along u at points 50, 200, ... steps after EoS",
+        judge.directional,
+    ),
+    NetStatement(
+        "NET-C1",
+        "first Lyapunov coefficient c1 > 0 at EoS, H^+ on positive eigenvalues (real network)",
+        Source("gan2026b", "2606.15551", "first Lyapunov coefficient of the flip (main theorem's hypothesis)"),
+        "At EoS, c1 = (eta/2) w^T H^+ w - (eta/6) D4 > 0 with w = D^3L[u,u] and H^+ = sum of u_i u_i^T / lambda_i "
+        "over the eigenvalues lambda_i > 1e-6 lambda_1 (positive only). With |lambda_i| > cutoff instead, negative "
+        "eigenvalues enter and the sign can change: reported, not claimed. RECONSTRUCTED: the theorem's hypotheses "
+        "and the H^+ convention are not printed in the material read.",
+        ("DERIVED", "RECONSTRUCTED"),
+        COMMON + "; H^+ from the dense spectrum where n <= 4000 (one point), else from the top 20 eigenpairs (a lower "
+        "bound of the positive part, so a positive c1 stays positive)",
+        judge.c1_sign,
+    ),
+    NetStatement(
+        "NET-DAMIAN",
+        "Damian et al.'s projection in the single-eigenvalue phase (real network)",
+        Source("damian2023", "2209.15594", "stable set M and its projection (authors' code, num_proj_steps = 3)"),
+        "While lambda_2 < 1.9/eta, projecting the iterate onto M = {S <= 2/eta, u . grad L = 0} by the authors' "
+        "three projection steps gives eta S(theta_dagger)/2 = 1 +- 1e-3 wherever eta S(theta)/2 >= 1; |x|/delta and "
+        "the step where lambda_2 reaches 1.9/eta are reported.",
+        ("SOURCED",),
+        COMMON + "; the iterate is projected (the authors' separate constrained trajectory is not run)",
+        judge.projection,
+    ),
+    NetStatement(
+        "NET-SQRT",
+        "GD on sqrt(L): (sqrt L_t + sqrt L_t+1) / (eta lambda_1) ~ 1/2 (real network)",
+        Source("arora2022", "2205.09745", "Phase 2 identity (ALP-P2-ID, constant derived)"),
+        "Under GD on sqrt(L), in phase 2 (the last 40% of the run) (sqrt L_t + sqrt L_t+1) / (eta lambda_1(Hess L)) "
+        "is within 10% of 1/2 (the constant 1/2 is derived; the slide's form reads 1).",
+        ("SOURCED", "DERIVED"),
+        COMMON + "; GD on sqrt(L) with its own step size",
+        judge.sqrt_ratio,
+        objective="sqrt",
+    ),
+)
+
+
+def statement(prop_id: str) -> NetStatement:
+    return next(s for s in STATEMENTS if s.id == prop_id)
+
+
+def jsonable_config(res: TrainResult) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return asdict(res.config)

@@ -1,0 +1,39 @@
+"""NET-*: the EoS statements on a real network, checked on the built-in quick model (tanh MLP [32, 32] on 200
+scikit-learn digits, MSE, full-batch GD with eta = 0.3; GD on sqrt(L) with eta = 0.05).
+
+Provenance per statement (checker/network/suite.py): sharpening and the loss are SOURCED observations (Cohen et
+al., as stated by Damian et al.); D4 / alpha_u is a RECONSTRUCTED reading of Gan 2026a's Fig. 5(c); c1's sign uses
+a RECONSTRUCTED convention for H^+ (Gan 2026b); the projection follows Damian et al.'s code; the sqrt(L) ratio's
+constant 1/2 is DERIVED. Floats only: CORROBORATED at most, UNDECIDED when EoS is not reached in the budget.
+
+The two training runs are shared by the statements (one run each per process) and take about 10 s together. The
+dense-spectrum study of c1 against the H^+ cutoff (about 15 s more) is left to `eoscheck network`.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from checker.network.engine import EngineConfig, TrainResult
+from checker.network.suite import STATEMENTS
+
+QUICK_MODEL = "mlp-small"
+QUICK_STEPS = 3500
+SQRT_ETA, SQRT_STEPS = 0.05, 4000
+
+
+@functools.cache
+def quick_run(objective: str = "loss") -> TrainResult:
+    from checker.network.engine import train
+    from checker.network.flat import flatten
+    from checker.network.models import builtin_problem
+
+    model, loss, params = builtin_problem(QUICK_MODEL, seed=0)
+    if objective == "sqrt":
+        cfg = EngineConfig(eta=SQRT_ETA, steps=SQRT_STEPS, objective="sqrt", max_detail=0, near_every=100)
+    else:
+        cfg = EngineConfig(eta=model.eta, steps=QUICK_STEPS, near_every=20, dense_points=0)
+    return train(flatten(loss, params), cfg)
+
+
+PROPERTIES = [s.property(functools.partial(quick_run, s.objective)) for s in STATEMENTS]
