@@ -65,7 +65,7 @@ def flatten(loss_fn: Callable[[Any], Any], params: Any) -> FlatLoss:
     except (TypeError, ValueError) as exc:
         raise NetworkInputError(f"params must be a pytree of numeric arrays ({exc})") from None
     theta64, unravel64 = ravel_pytree(p64)
-    theta32, unravel32 = ravel_pytree(p32)
+    _theta32, unravel32 = ravel_pytree(p32)
     if not bool(jnp.all(jnp.isfinite(theta64))):
         raise NetworkInputError("params contain NaN or inf: pass finite initial parameters")
     try:

@@ -7,6 +7,7 @@ never sharpens (the classes separate), so it would only ever give UNDECIDED.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -68,7 +69,7 @@ def init_mlp(widths: Sequence[int], n_in: int, n_out: int, seed: int) -> list[di
             "w": rng.uniform(-1, 1, (a, b)).astype(np.float32) / np.float32(np.sqrt(a)),
             "b": rng.uniform(-1, 1, b).astype(np.float32) / np.float32(np.sqrt(a)),
         }
-        for a, b in zip(sizes[:-1], sizes[1:], strict=True)
+        for a, b in itertools.pairwise(sizes)
     ]
 
 
