@@ -66,13 +66,13 @@ def test_directional_derivatives_match_dense_tensors(tiny):
     evals, evecs = np.linalg.eigh(hess)
     u = evecs[:, -1]
     th = jnp.asarray(theta)
-    d3_tensor = np.asarray(jax.jacfwd(jax.hessian(flat.loss64))(th))
+    d3_tensor = np.asarray(jax.jit(jax.jacfwd(jax.hessian(flat.loss64)))(th))
     uj = jnp.asarray(u)
 
     def quad(t):  # u^T Hess L(t) u; its dense Hessian is the D4 tensor contracted twice with u (reverse mode)
         return uj @ jax.hessian(flat.loss64)(t) @ uj
 
-    d4_uu = np.asarray(jax.hessian(quad)(th))
+    d4_uu = np.asarray(jax.jit(jax.hessian(quad))(th))
     point = spectral.directional(curv, theta, u)
     assert rel(point.d2, float(u @ hess @ u)) < 1e-8
     assert rel(point.d3, float(np.einsum("ijk,i,j,k", d3_tensor, u, u, u))) < 1e-8

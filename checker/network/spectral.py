@@ -136,7 +136,7 @@ def top_eigen(curv: Curvature, theta: Any, *, k: int = 20, top: int = 2, start: 
 
 def dense_hessian(loss64: Callable[[Any], Any], theta: Any) -> np.ndarray:
     """The full Hessian (tests and tiny networks only: n^2 memory, n Hessian-vector products)."""
-    h = np.asarray(jax.hessian(loss64)(jnp.asarray(theta, dtype=jnp.float64)))
+    h = np.asarray(jax.jit(jax.hessian(loss64))(jnp.asarray(theta, dtype=jnp.float64)))
     return (h + h.T) / 2
 
 
