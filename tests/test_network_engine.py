@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 
 from checker.backends.jax_backend import jax
-from checker.network import NetworkInputError, check_training
-from checker.network import spectral
+from checker.network import NetworkInputError, check_training, spectral
 from checker.network.engine import EngineConfig, train
 from checker.network.flat import flatten
 
@@ -63,7 +62,7 @@ def test_lanczos_top_two_match_the_dense_spectrum(tiny):
 
 def test_directional_derivatives_match_dense_tensors(tiny):
     flat, theta, curv, hess = tiny
-    evals, evecs = np.linalg.eigh(hess)
+    _evals, evecs = np.linalg.eigh(hess)
     u = evecs[:, -1]
     th = jnp.asarray(theta)
     d3_tensor = np.asarray(jax.jit(jax.jacfwd(jax.hessian(flat.loss64)))(th))
@@ -91,7 +90,7 @@ def test_hplus_rules_against_a_dense_pseudo_inverse(tiny):
     expected = float(w @ (evecs[:, keep] / evals[keep]) @ evecs[:, keep].T @ w)
     got, kept = spectral.hplus_quadratic_dense(hess, w, rule=spectral.POSITIVE_RULE, cutoff=1e-6)
     assert kept == int(keep.sum()) and rel(got, expected) < 1e-8
-    absolute, kept_abs = spectral.hplus_quadratic_dense(hess, w, rule=spectral.ABS_RULE, cutoff=1e-6)
+    _absolute, kept_abs = spectral.hplus_quadratic_dense(hess, w, rule=spectral.ABS_RULE, cutoff=1e-6)
     assert kept_abs >= kept  # negative eigenvalues enter under the |lambda| rule
     assert spectral.c1_value(0.5, 2.0, -3.0) == pytest.approx(0.5 / 2 * 2.0 + 0.5 / 6 * 3.0)
 

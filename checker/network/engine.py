@@ -28,9 +28,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jax
 import numpy as np
 
-from checker.backends.jax_backend import jax
+import checker.backends.jax_backend  # noqa: F401  (the project's import path: enables x64)
 from checker.network import spectral
 from checker.network.flat import FlatLoss, NetworkInputError
 

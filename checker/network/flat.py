@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import jax
 from jax.flatten_util import ravel_pytree
 
-from checker.backends.jax_backend import jax  # the project's import path: x64 enabled
+import checker.backends.jax_backend  # noqa: F401  (the project's import path: enables x64)
 from checker.errors import UserInputError
 
 jnp = jax.numpy

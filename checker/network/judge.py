@@ -55,7 +55,9 @@ def loss_plot(res: TrainResult, max_points: int = 2000) -> dict[str, Any]:
     loss = np.asarray(res.history.loss)
     stride = max(1, math.ceil(loss.size / max_points))
     steps = np.arange(loss.size)[::stride]
-    return series.line("training loss", steps, {"loss": loss[::stride]}, x_label="step", y_label="L", log_y=True)
+    return series.line(
+        "training loss", steps.tolist(), {"loss": loss[::stride].tolist()}, x_label="step", y_label="L", log_y=True
+    )
 
 
 def _events(res: TrainResult) -> dict[str, Any]:
@@ -168,7 +170,7 @@ def c1_sign(res: TrainResult, *, rule: str = "positive", cutoff: float = 1e-6, s
         "hplus_method": [p["hplus_method"] for p in usable],
         "all_rules": [p["c1"] for p in usable],
     }
-    flips = {}
+    flips: dict[str, int] = {}
     for p in usable:
         for k, v in p["c1"].items():
             flips.setdefault(k, 0)
@@ -238,16 +240,15 @@ def sqrt_ratio(
     keep = (st < loss.size - 1) & (st >= from_fraction * h.steps_done)
     if not np.any(keep):
         return _undecided("no sharpness measurement in the last part of the run", _events(res))
+    inside = st < loss.size - 1
+    all_ratio = (np.sqrt(loss[st[inside]]) + np.sqrt(loss[st[inside] + 1])) / (eta * np.asarray(h.lambda1)[inside])
     steps = st[keep]
-    ratio = (np.sqrt(loss[steps]) + np.sqrt(loss[steps + 1])) / (eta * np.asarray(h.lambda1)[keep])
+    ratio = all_ratio[keep[inside]]
     plots = {
         "ratio": series.line(
             "GD on sqrt(L): (sqrt L_t + sqrt L_t+1) / (eta lambda_1)",
-            st[st < loss.size - 1],
-            {
-                "ratio": (np.sqrt(loss[st[st < loss.size - 1]]) + np.sqrt(loss[st[st < loss.size - 1] + 1]))
-                / (eta * np.asarray(h.lambda1)[st < loss.size - 1])
-            },
+            st[inside].tolist(),
+            {"ratio": all_ratio.tolist()},
             x_label="step",
             y_label="ratio",
             hlines={"claimed": constant},

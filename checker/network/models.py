@@ -47,7 +47,7 @@ def digits(n: int) -> tuple[np.ndarray, np.ndarray]:
     Stored as float32: the engine's float32 phase then runs fully in float32, and the float64 phase promotes
     (float32 data are exact float64 numbers, so the data do not change between the phases).
     """
-    from sklearn.datasets import load_digits
+    from sklearn.datasets import load_digits  # type: ignore[import-untyped]
 
     data = load_digits()
     if not 1 <= n <= len(data.target):

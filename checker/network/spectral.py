@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import jax
 import numpy as np
 
-from checker.backends.jax_backend import jax
+import checker.backends.jax_backend  # noqa: F401  (the project's import path: enables x64)
 
 jnp = jax.numpy
 
@@ -136,8 +137,9 @@ def top_eigen(curv: Curvature, theta: Any, *, k: int = 20, top: int = 2, start: 
 
 def dense_hessian(loss64: Callable[[Any], Any], theta: Any) -> np.ndarray:
     """The full Hessian (tests and tiny networks only: n^2 memory, n Hessian-vector products)."""
-    h = np.asarray(jax.jit(jax.hessian(loss64))(jnp.asarray(theta, dtype=jnp.float64)))
-    return (h + h.T) / 2
+    h: np.ndarray = np.asarray(jax.jit(jax.hessian(loss64))(jnp.asarray(theta, dtype=jnp.float64)))
+    sym: np.ndarray = (h + h.T) / 2
+    return sym
 
 
 @dataclass(frozen=True)
