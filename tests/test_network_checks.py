@@ -1,11 +1,12 @@
 """The NET-* checks on the built-in quick run: they corroborate, each fails under a wrong band or constant (mutants),
 and a run that never reaches EoS is UNDECIDED. Plus the user-model API and the CLI end to end.
 
-One quick training run (mlp-small, 3500 steps) and one GD-on-sqrt(L) run are shared by the module (~10 s).
+One quick training run (mlp-small, 2,200 steps) and one GD-on-sqrt(L) run are shared by the module (~10 s).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -14,9 +15,7 @@ import pytest
 from checker.backends.jax_backend import jax
 from checker.cli.main import main
 from checker.network import check_training, judge
-from checker.network.engine import EngineConfig, train
-from checker.network.flat import flatten
-from checker.network.models import builtin_problem
+from checker.network.engine import History
 from checker.report.document import load_document, schema_errors
 from checker.verdict import Verdict
 from properties.network import quick_run
@@ -34,10 +33,13 @@ def sqrt_run():
     return quick_run("sqrt")
 
 
-def test_quick_run_reaches_eos_in_the_single_eigenvalue_phase(run):
+def test_quick_run_shows_both_phases(run):
     h = run.history
     assert h.eos_step is not None and h.switch_step is not None and h.switch_step <= h.eos_step
-    assert h.details and all("projection" in d for d in h.details)
+    assert h.lambda2_join_step is not None and h.lambda2_join_step > h.eos_step
+    before = [d for d in h.details if d["step"] < h.lambda2_join_step]
+    assert before and all("projection" in d for d in before)  # the projection only in the single-eigenvalue phase
+    assert not any("projection" in d for d in h.details if d["step"] >= h.lambda2_join_step)
 
 
 @pytest.mark.parametrize(
@@ -65,10 +67,20 @@ def test_sqrt_ratio_is_one_half_not_one(sqrt_run):
     assert slide.verdict is Verdict.REFUTED and slide.margin < 0
 
 
-def test_no_eos_within_budget_is_undecided():
-    _, loss, params = builtin_problem("mlp-small")
-    short = train(flatten(loss, params), EngineConfig(eta=0.3, steps=300))
-    assert short.history.eos_step is None
+def test_no_eos_within_budget_is_undecided(run):
+    h = run.history
+    cut = h.eos_step - 100  # the same run stopped before EoS
+    keep = [i for i, t in enumerate(h.sharp_step) if t <= cut]
+    early = History(
+        n_params=h.n_params,
+        loss=h.loss[: cut + 1],
+        sharp_step=[h.sharp_step[i] for i in keep],
+        lambda1=[h.lambda1[i] for i in keep],
+        lambda2=[h.lambda2[i] for i in keep],
+        residual1=[h.residual1[i] for i in keep],
+        switch_step=h.switch_step if h.switch_step is not None and h.switch_step <= cut else None,
+    )
+    short = dataclasses.replace(run, history=early)
     for check in (judge.sharpening, judge.loss_decrease, judge.directional, judge.c1_sign, judge.projection):
         assert check(short).verdict is Verdict.UNDECIDED
 

@@ -20,7 +20,7 @@ MAX_STEPS = 10_000_000
     help="""Check the EoS theory on real training: full-batch GD on a built-in network with sharpness tracking.
 
 \b
-  eoscheck network                            tanh MLP [32, 32] on 200 digits, eta 0.3 (about 30 s)
+  eoscheck network                            tanh MLP [32, 32] on 200 digits, eta 0.3 (about a minute)
   eoscheck network --model mlp-wide           tanh MLP [200, 200] on 1000 digits, eta 0.2
   eoscheck network --eta 0.25 --steps 6000 --report-dir out
 
@@ -32,7 +32,7 @@ Exit code: 0 nothing refuted, 1 a claim refuted, 2 bad input."""
 @click.option("--steps", default=None, help="GD steps (default: the model's)")
 @click.option("--sqrt-eta", default="0.05", show_default=True, help="step size of the GD-on-sqrt(L) run (NET-SQRT)")
 @click.option("--sqrt-steps", default="4000", show_default=True, help="steps of the GD-on-sqrt(L) run; 0 skips it")
-@click.option("--seed", type=int, default=0, show_default=True, help="initialisation seed")
+@click.option("--seed", type=int, default=None, help="initialisation seed (default: the model's, mlp-small 4)")
 @click.option("--checkpoint", default=None, help="checkpoint file: a killed run resumes from it")
 @click.option("--report-dir", default="reports", show_default=True, help="where the JSON report is written")
 @click.option("--quiet", is_flag=True, help="no progress lines")
@@ -42,7 +42,7 @@ def command(
     steps: str | None,
     sqrt_eta: str,
     sqrt_steps: str,
-    seed: int,
+    seed: int | None,
     checkpoint: str | None,
     report_dir: str,
     quiet: bool,
@@ -65,6 +65,7 @@ def command(
     from checker.report.writer import write_report
     from checker.verdict import Verdict
 
+    seed = spec.seed if seed is None else seed
     _, loss, params = builtin_problem(model, seed)
     command_line = ["eoscheck", "network", "--model", model, "--eta", str(eta_v), "--steps", str(steps_v)]
     command_line += ["--sqrt-eta", str(sqrt_eta_v), "--sqrt-steps", str(sqrt_steps_v), "--seed", str(seed)]
