@@ -40,6 +40,7 @@ def quick_run(objective: str = "loss") -> TrainResult:
             max_detail=5,
             hplus_top=10,
             dense_points=0,
+            spread_details=False,  # keep two points before lambda_2 joins (step ~1270)
         )
     return train(flatten(loss, params), cfg)
 

@@ -1,5 +1,8 @@
 """Full-batch gradient descent on a JAX loss with sharpness tracking: the measurements the NET-* checks judge.
 
+Why spread: right after the first crossing the oscillation along u starts from rounding level (about 1e-12 in
+float64) and needs hundreds of steps to grow, so points only just after EoS see |x| << delta.
+
 Precision: GD runs in float32 until the first instability (the first chunk in which the loss rises, or the first
 sharpness measurement with eta * lambda_1 / 2 >= 0.95) and in float64 from then on; every curvature quantity
 (lambda_1, lambda_2, D3, D4, c1, the projection) is computed in float64. Why: float32 is 2-3x faster while
@@ -8,9 +11,9 @@ nothing is delicate, but at the Edge of Stability the oscillation along the top 
 Sharpness: Lanczos on Hessian-vector products, warm-started from the last top eigenvectors, every ``far_every``
 steps while eta * lambda_1 / 2 < ``near`` and every ``near_every`` steps above it (adaptive frequency).
 
-After EoS (eta * lambda_1 / 2 >= 1 first measured), up to ``max_detail`` detail points, ``detail_every`` steps
-apart, record D2, D3, D4 along u, alpha_u, c1 under the H^+ rules, and, while lambda_2 < 1.9/eta, Damian et al.'s
-projection theta_dagger.
+After EoS (eta * lambda_1 / 2 >= 1 first measured), up to ``max_detail`` detail points, spread evenly over the rest
+of the budget (at least ``detail_every`` steps apart), record D2, D3, D4 along u, alpha_u, c1 under the H^+ rules,
+and, while lambda_2 < 1.9/eta, Damian et al.'s projection theta_dagger.
 
 A killed run resumes from its checkpoint (``np.savez`` of theta, step and history) when called again with the same
 checkpoint path and the same settings.
@@ -54,6 +57,7 @@ class EngineConfig:
     detail_every: int = 150
     settle: int = 50  # steps after EoS before the first detail point
     max_detail: int = 6
+    spread_details: bool = True  # space detail points evenly over what is left of the budget (at least detail_every)
     dense_max: int = 4000  # largest n for which a dense Hessian spectrum is computed (c1 cutoff study)
     dense_points: int = 1  # how many detail points get the dense spectrum
     hplus_top: int = 20  # eigenpairs in the truncated positive-part H^+ when no dense spectrum is computed
@@ -249,13 +253,16 @@ def _measure(
     if hist.eos_step is None and cfg.eta * l1 / 2 >= 1.0:
         hist.eos_step = t
         state["next_detail"] = t + cfg.settle
+        spread = (cfg.steps - t - cfg.settle) // max(cfg.max_detail, 1) if cfg.spread_details else 0
+        state["detail_every"] = max(cfg.detail_every, spread)
     if hist.lambda2_join_step is None and cfg.eta * l2 >= LAMBDA2_JOIN:
         hist.lambda2_join_step = t
     if state["next_detail"] is not None and t >= state["next_detail"] and len(hist.details) < cfg.max_detail:
         t1 = time.perf_counter()
         hist.details.append(_detail(curv, theta, cfg, eig, state, t))
         hist.detail_seconds += time.perf_counter() - t1
-        state["next_detail"] = t + cfg.detail_every if len(hist.details) < cfg.max_detail else None
+        every = state.get("detail_every", cfg.detail_every)
+        state["next_detail"] = t + every if len(hist.details) < cfg.max_detail else None
 
 
 def _detail(
