@@ -70,7 +70,7 @@ def quick_suite() -> str:
     quick_run("sqrt")
     h = res.history
     return (
-        f"| mlp-small | the catalogue's quick NET-* runs (GD on L 3,500 steps + GD on sqrt(L) 4,000 steps, "
+        f"| mlp-small | the catalogue's quick NET-* runs (GD on L 2,200 steps + GD on sqrt(L) 4,000 steps, "
         f"cold) | {time.perf_counter() - t0:.1f} s | EoS at step {h.eos_step}; {h.sharp_evals} sharpness "
         f"evaluations, {1000 * h.sharp_seconds / max(h.sharp_evals, 1):.1f} ms each in the run |"
     )

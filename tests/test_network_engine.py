@@ -133,6 +133,8 @@ def test_non_scalar_loss_and_nan_params_are_rejected():
         check_training(loss, bad, eta=0.1, steps=10, progress=False)
     with pytest.raises(NetworkInputError, match="raised"):
         check_training(lambda p: p["missing"], params, eta=0.1, steps=10, progress=False)
+    with pytest.raises(NetworkInputError, match="unknown engine setting"):
+        check_training(loss, params, eta=0.1, steps=10, progress=False, config={"lanczos": 3})
     assert issubclass(NetworkInputError, ValueError)
 
 
