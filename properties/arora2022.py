@@ -137,7 +137,8 @@ def make_p1(expected_order: float = 1.0, tolerance: float = 0.3, c_eta: float = 
         statement="GD on sqrt(L) with small eta decreases L monotonically until sqrt L = O(eta), which takes "
         "Theta(1/eta) steps",
         provenance=["SOURCED"],
-        hypotheses="test problem of THEOREMS 6.4 (not from the paper); starts with sqrt L_0 >= 0.4; "
+        hypotheses="constructed test problem L(u) = ((u1 u2 - 1)^2 + (u1 u3 - 2)^2)/2 (not from the paper); "
+        "starts with sqrt L_0 >= 0.4; "
         "O(eta) read as sqrt L <= 5 eta; eta in eta0/8 .. eta0, eta0 in [0.02, 0.04]",
         strategy=st.fixed_dictionaries(
             {
@@ -214,7 +215,8 @@ def make_p2_id(constant: float = 0.5, ngd_constant: float = 1.0, min_order: floa
         statement="GD on sqrt L: sqrt L(x_t) + sqrt L(x_{t+1}) = (eta/2) lambda_1(Hess L(x_t)) + O(eta^2) "
         "(the slide's eta lambda_1 is off by 2, O-6); NGD: = eta sqrt(lambda_1/2) + O(eta^2)",
         provenance=["SOURCED", "DERIVED"],
-        hypotheses="test problem of THEOREMS 6.4, start perturbed by <= 0.25 per coordinate; window of 400 steps "
+        hypotheses="the constructed test problem of ALP-P1 (not from the paper), "
+        "start perturbed by <= 0.25 per coordinate; window of 400 steps "
         "after 4/eta; eta in eta0/4 .. eta0, eta0 in [0.01, 0.02]",
         strategy=_phase2_strategy(0.01, 0.02),
         check=evaluate,
@@ -290,7 +292,7 @@ def make_p2_rate(
         statement="With tau = eta^2 t, Phi(x_t) = X(tau) + O(eta), where dX/dtau = -(1/8) dPhi grad lambda_1 "
         "(GD on sqrt L) or -(1/4) dPhi grad log lambda_1 (normalized GD)",
         provenance=["SOURCED", "DERIVED"],
-        hypotheses="test problem of THEOREMS 6.4 (Phi in closed form from the conserved u1^2 - |u2,u3|^2); "
+        hypotheses="the constructed test problem of ALP-P1 (Phi in closed form from the conserved u1^2 - |u2,u3|^2); "
         "start perturbed by <= 0.25; tau = 1 from step 5/eta; eta0 in [0.02, 0.04]",
         strategy=_phase2_strategy(0.02, 0.04),
         check=evaluate,

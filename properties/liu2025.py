@@ -50,7 +50,7 @@ PRECISION = ("float64 (log-w1 map, JAX)", f"mpmath {RECHECK_DPS} digits (log-w1 
 FLOOR = 1e-20  # L2 below this is float rounding of r = a w2 - 1 (|r| ~ 1e-9)
 OPEN = ("O-5",)
 SIM_HYPOTHESES = (
-    "reconstructed model (THEOREMS LZDZ-MODEL), plain GD (the paper's projection is unknown), lambda_1 = 100, "
+    "reconstructed model (LZDZ-MODEL, open point O-5), plain GD (the paper's projection is unknown), lambda_1 = 100, "
     "eta = 1/20, lambda_2 in [0.02, 0.05] (the sourced 0.01 has no clean EoS phase in the reconstruction), "
     f"a0 in [0.45, 0.6], log|w1_0| in [-8, -4], w2_0 in [0.6, 0.9] (0.57 gives unsettled runs); "
     f"{STEPS} steps ({LONG_STEPS} if unsettled), tail = last {TAIL}"

@@ -37,6 +37,7 @@ Exit codes: 0 nothing refuted, 1 a claim refuted, 2 bad input or usage.
 # (command name, module under checker.cli). Each module defines a click command named ``command``.
 SUBCOMMANDS = [
     ("list", "list_cmd"),
+    ("show", "show_cmd"),
     ("run", "run_cmd"),
     ("loss", "loss_cmd"),
     ("report", "report_cmd"),

@@ -104,7 +104,7 @@ def simulate(
     if agreement is not None:
         verdict = "CORROBORATED" if agreement == 1.0 and replay_ok else "UNDECIDED"
         summary = (
-            f"{conv.mean():.1%} of {runs} runs converged; final sharpness within THEOREMS' tolerance of the "
+            f"{conv.mean():.1%} of {runs} runs converged; final sharpness within 0.02 (2/eta - pred) + 1e-6 of the "
             f"GAN-A-NF prediction in {agreement:.1%} of {int(regime.sum())} runs with r sigma_0 >= 1 "
             f"(worst error {worst:.3g} of the gap)"
         )
