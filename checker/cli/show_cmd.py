@@ -21,7 +21,7 @@ which verdicts it can reach and its known limits.
   eoscheck show GAN-A-T4.3          one claim
   eoscheck show 'DNL-*' O-4         several claims and an open point
   eoscheck show GAN-A-SETUP         a definition cited by statements
-  eoscheck show --markdown          the whole catalogue as Markdown (docs/catalogue.md)
+  eoscheck show --markdown          the whole catalogue as Markdown
 
 Exit code 2 for an unknown id."""
 )
