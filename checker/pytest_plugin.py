@@ -7,7 +7,8 @@ What it collects (opt-in, so it never changes a suite that does not ask for it):
   a test suite imports properties to test them) collects nothing. A module that wants its imported claims
   run writes ``PROPERTIES = [*gan2026a.PROPERTIES]``;
 * functions decorated with :func:`checker.testing.eoscheck`, in the module that defines them;
-* with ``--eoscheck-catalogue [ID]`` / ``--eoscheck-paper KEY``: the built-in catalogue or a selection.
+* with ``--eoscheck-catalogue``, ``--eoscheck-id ID`` or ``--eoscheck-paper KEY``: the built-in catalogue,
+  selected claims, or one paper's.
 
 Verdicts: REFUTED fails (counterexample, replay command), UNDECIDED skips with its reason (fails under
 ``--eoscheck-strict``), PROVED / CERTIFIED / CORROBORATED pass. Each claim runs through the same runner as
@@ -62,14 +63,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--eoscheck-seed", type=int, default=None, help="run seed (the summary prints the one used)")
     group.addoption("--eoscheck-report-dir", default=None, help="write the JSON report of `eoscheck run` here")
     group.addoption("--eoscheck-strict", action="store_true", help="fail UNDECIDED claims instead of skipping")
+    group.addoption("--eoscheck-catalogue", action="store_true", help="also run the whole built-in catalogue")
     group.addoption(
-        "--eoscheck-catalogue",
+        "--eoscheck-id",
         action="append",
-        nargs="?",
-        const="*",
         default=[],
         metavar="ID",
-        help="also run the built-in catalogue (all, or the ids given; globs allowed; repeatable)",
+        help="also run this catalogue claim (globs allowed, e.g. 'GAN-A-*'; repeatable)",
     )
     group.addoption("--eoscheck-paper", default=None, help="also run the catalogue properties of this paper key")
 
@@ -91,7 +91,9 @@ def pytest_configure(config: pytest.Config) -> None:
             check_writable(Path(report_dir))
         state = _State(profile, seed, bool(config.getoption("eoscheck_strict")), _opt_path(report_dir))
         state.catalogue = _catalogue_selection(
-            config.getoption("eoscheck_catalogue"), config.getoption("eoscheck_paper")
+            bool(config.getoption("eoscheck_catalogue")),
+            config.getoption("eoscheck_id"),
+            config.getoption("eoscheck_paper"),
         )
     except UserInputError as exc:
         raise pytest.UsageError(f"eoscheck: {exc}") from None
@@ -110,13 +112,13 @@ def _opt_path(text: str | None) -> Path | None:
     return None if text is None else Path(text)
 
 
-def _catalogue_selection(ids: Sequence[str], paper: str | None) -> list[Property]:
-    if not ids and paper is None:
+def _catalogue_selection(everything: bool, ids: Sequence[str], paper: str | None) -> list[Property]:
+    """The catalogue claims asked for: all, the ids given, a paper's, or (ids and paper) the ids within it."""
+    if not everything and not ids and paper is None:
         return []
     from checker import registry
 
-    wanted = [] if "*" in ids else list(ids)
-    return registry.select(registry.catalogue(), wanted, paper)
+    return registry.select(registry.catalogue(), list(ids), paper)
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -138,7 +140,9 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 def _asked(config: pytest.Config) -> bool:
     opts = ("eoscheck_profile", "eoscheck_seed", "eoscheck_report_dir", "eoscheck_paper")
-    return any(config.getoption(o) is not None for o in opts) or bool(config.getoption("eoscheck_catalogue"))
+    return any(config.getoption(o) is not None for o in opts) or bool(
+        config.getoption("eoscheck_catalogue") or config.getoption("eoscheck_id")
+    )
 
 
 # ---- collection --------------------------------------------------------------------------------------
@@ -315,8 +319,10 @@ class _Recorder:
         config, state = self.config, self.state
         line = ["pytest", *[str(a) for a in config.args], "--eoscheck-profile", state.profile]
         line += ["--eoscheck-seed", str(state.seed)]
-        for pattern in config.getoption("eoscheck_catalogue"):
-            line += ["--eoscheck-catalogue", pattern]
+        if config.getoption("eoscheck_catalogue"):
+            line.append("--eoscheck-catalogue")
+        for pattern in config.getoption("eoscheck_id"):
+            line += ["--eoscheck-id", pattern]
         if config.getoption("eoscheck_paper"):
             line += ["--eoscheck-paper", str(config.getoption("eoscheck_paper"))]
         return line

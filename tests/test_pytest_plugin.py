@@ -72,9 +72,15 @@ def _plugin_args() -> list[str]:
     return [] if registered and registered[0].value == "checker.pytest_plugin" else ["-p", "checker.pytest_plugin"]
 
 
-@pytest.fixture
-def run(pytester: pytest.Pytester) -> pytest.Pytester:
-    return pytester
+@pytest.fixture(autouse=True, scope="module")
+def _import_first() -> None:
+    """An in-process pytester run removes the modules it imported from sys.modules afterwards, and numpy (a C
+    extension) cannot be imported twice in one process: import everything the inner runs use here first."""
+    import checker.pytest_plugin
+    import checker.pytest_report
+
+    registry.catalogue()
+    assert checker.pytest_plugin.ClaimItem and checker.pytest_report.write_pytest_report
 
 
 def _go(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
@@ -171,11 +177,10 @@ def test_uses_them():
 
 
 def test_catalogue_selection_and_bad_options(pytester: pytest.Pytester) -> None:
-    registry.catalogue()  # imported here first: an in-process run drops modules it imported (numpy cannot reload)
-    res = _go(pytester, "--eoscheck-catalogue", "GAN-A-FIX", "--eoscheck-seed", "0", "-v")
+    res = _go(pytester, "--eoscheck-id", "gan-a-fix", "--eoscheck-seed", "0", "-v")
     assert "eoscheck-catalogue::GAN-A-FIX" in res.stdout.str()
     assert "1 claim:" in res.stdout.str()
-    bad = _go(pytester, "--eoscheck-catalogue", "GAN-A-NOPE")
+    bad = _go(pytester, "--eoscheck-id", "GAN-A-NOPE")
     assert bad.ret == pytest.ExitCode.USAGE_ERROR
     assert "unknown property id 'GAN-A-NOPE'" in bad.stderr.str()
     bad = _go(pytester, "--eoscheck-profile", "fast")
