@@ -110,6 +110,20 @@ def _string_literals(path: Path) -> list[tuple[int, str]]:
     ]
 
 
+def test_ids_in_any_printable_string_resolve(props: list) -> None:
+    """Evidence summaries and CLI output are built from string literals: every id they cite has an entry."""
+    known = {p.id for p in props} | set(DEFINITIONS)
+    unknown = sorted(
+        f"{m.rstrip('.-')} ({path.relative_to(ROOT)}:{line})"
+        for folder in ("checker", "properties")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for line, value in _string_literals(path)
+        for m in ID_RE.findall(value)
+        if m.rstrip(".-") not in known
+    )
+    assert unknown == [], "add a claim or a checker/catalogue/definitions.py entry for these ids"
+
+
 def test_no_output_cites_a_file_the_package_does_not_ship(props: list) -> None:
     text = _printed_text(props)
     assert [w for w in UNSHIPPED if w in text] == []

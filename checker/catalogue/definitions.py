@@ -24,6 +24,10 @@ DEFINITIONS: dict[str, str] = {
     "GAN-A-SETUP": "The product model: L(x, y) = l(xy) for a scalar loss l, GD x' = x - eta l'(xy) y, "
     "y' = y - eta l'(xy) x. Notation: z = xy, s = x^2 + y^2 (the sharpness at a minimiser is l''(z*) s), "
     "d = x^2 - y^2 (imbalance), D = d^2; a, b, c = l'', l''', l'''' at a minimiser z*; alpha = 3b^2 - ac.",
+    "GAN-A-D4.1": "Gan (2026a)'s Def. 4.1, product-stability: a minimiser z* of l (l'(z*) = 0, l''(z*) > 0) is "
+    "product-stable when alpha_l(z*) = 3 l'''(z*)^2 - l''(z*) l''''(z*) > 0. For product-stable minima the flip of "
+    "GD on l(xy) at the threshold is supercritical (GAN-A-FLIP) and GD converges at the EoS (GAN-A-T4.2). The "
+    "printed wording (strictness, whether l'' > 0 is part of it) is reconstructed (O-1).",
     "GAN-A-NF": "The two-step normal form of GD on l(xy) near the threshold: over two steps the squared oscillation "
     "amplitude U and the overshoot sigma evolve as U' = U(1 + 4 sigma - 4 P U), sigma' = sigma - k U; its first "
     "integral gives the final overshoot through a Lambert-W return map. It underlies the predictions of "

@@ -114,7 +114,8 @@ def catalogue_markdown(props: Sequence[Property]) -> str:
         for p in (q for q in props if q.source.paper == paper):
             out += ["", *_claim_markdown(p)]
     out += ["", "## Definitions and set-ups cited by statements", ""]
-    for key in sorted(DEFINITIONS):
+    claim_ids = {p.id for p in props}
+    for key in sorted(set(DEFINITIONS) - claim_ids):  # a definition that became a claim is shown as the claim
         out += [f"- {_anchor(key)}**{key}**: {_md_text(DEFINITIONS[key])}"]
     out += ["", "## Open points", "", "What could not be read in the sources, and what the checker does about it.", ""]
     for point in OPEN_POINTS.values():

@@ -45,10 +45,10 @@ def command(ids: tuple[str, ...], markdown: bool) -> int:
         key = word.strip().upper()
         if key in OPEN_POINTS:
             blocks.append(open_point_text(OPEN_POINTS[key]))
-        elif key in DEFINITIONS:
-            blocks.append(definition_text(key))
         elif any(fnmatch.fnmatchcase(p.id.upper(), key) for p in props):
             blocks.extend(claim_text(p) for p in registry.select(props, [word]))
+        elif key in DEFINITIONS:
+            blocks.append(definition_text(key))
         else:
             registry.select(props, [word])  # raises the registry's error, with its did-you-mean hint
     click.echo("\n\n".join(blocks))
