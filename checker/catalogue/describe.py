@@ -1,15 +1,13 @@
 """One claim described for a reader: what ``eoscheck show ID`` prints and docs/catalogue.md contains.
 
 Everything is read off the Property and the runner's rules (which verdicts the runner can give it), plus the
-hand-written notes of checker/catalogue/notes.py. The evidence kinds come from the check's code (the
-``EvidenceClass`` members its defining function names), so they follow the code when it changes.
+hand-written notes of checker/catalogue/notes.py (method, limits, and the kinds of evidence the verdict rests
+on: reading those off the code proved unreliable once evidence is built by shared helpers).
 """
 
 from __future__ import annotations
 
 import inspect
-import re
-import sys
 from dataclasses import dataclass
 
 from checker.catalogue.notes import NOTES
@@ -19,7 +17,6 @@ from checker.property import Property
 from checker.runner import is_class_proof
 from checker.verdict import EvidenceClass, Verdict
 
-_CLASS_RE = re.compile(r"EvidenceClass\.(SYMBOLIC|BALL|MPMATH|FLOAT)")
 _ARITHMETIC = {
     EvidenceClass.SYMBOLIC: "sympy / exact rationals",
     EvidenceClass.BALL: "python-flint ball arithmetic",
@@ -39,36 +36,29 @@ class Description:
 
 
 def evidence_classes(prop: Property) -> list[EvidenceClass]:
-    """The evidence kinds the check's defining code names (its factory, or its module if that names none)."""
-    module = sys.modules.get(getattr(prop.check, "__module__", ""), None)
-    outer = prop.check.__qualname__.split(".<locals>")[0]
-    found: set[str] = set()
-    for obj in (getattr(module, outer, None) if module is not None else None, prop.check, module):
-        if obj is None:
-            continue
-        try:
-            found |= set(_CLASS_RE.findall(inspect.getsource(obj)))
-        except (OSError, TypeError):
-            continue
-        if found:
-            break
-    return [c for c in EvidenceClass if c.name in found]
+    """The kinds of evidence the claim's verdict rests on, as recorded in its notes ([] if it has none)."""
+    note = NOTES.get(prop.id)
+    return [c for c in EvidenceClass if note is not None and c in note.arithmetic]
 
 
 def reachable_verdicts(prop: Property) -> list[tuple[str, str]]:
-    """Which verdicts the runner can give this claim, and when (the runner's rules applied to its definition)."""
+    """Which verdicts the runner can give this claim, and when: the runner's rules applied to its definition
+    (drawn or deterministic, marked as a class proof or not, with or without a recheck) and its evidence kinds.
+    Without notes the evidence kinds are unknown, and the answer says what each verdict would need."""
     classes = set(evidence_classes(prop))
+    known = bool(classes)
     rigorous = classes & {EvidenceClass.SYMBOLIC, EvidenceClass.BALL}
     out: list[tuple[str, str]] = []
-    if EvidenceClass.SYMBOLIC in classes and (prop.strategy is None or is_class_proof(prop.check)):
+    whole_class = prop.strategy is None or is_class_proof(prop.check)
+    if whole_class and (EvidenceClass.SYMBOLIC in classes or not known):
         out.append((Verdict.PROVED.value, "its sympy proof covers the whole stated class"))
-    if rigorous and prop.strategy is not None:
+    if prop.strategy is not None and (rigorous or not known):
         out.append((Verdict.CERTIFIED.value, "every drawn instance is decided in exact or ball arithmetic"))
-    if classes & {EvidenceClass.FLOAT, EvidenceClass.MPMATH}:
+    if classes & {EvidenceClass.FLOAT, EvidenceClass.MPMATH} or not known:
         out.append((Verdict.CORROBORATED.value, "no counterexample among the drawn instances (float or mpmath)"))
     if prop.recheck is not None:
         out.append((Verdict.REFUTED.value, "a counterexample that its independent high-precision recheck confirms"))
-    elif rigorous:
+    elif rigorous or not known:
         out.append((Verdict.REFUTED.value, "a counterexample in exact or ball arithmetic"))
     out.append((Verdict.UNDECIDED.value, "the evidence cannot decide, or a float counterexample is not confirmed"))
     return out

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from checker.verdict import EvidenceClass
+
+SYM, BALL, MP, FLOAT = EvidenceClass.SYMBOLIC, EvidenceClass.BALL, EvidenceClass.MPMATH, EvidenceClass.FLOAT
+
 
 @dataclass(frozen=True)
 class Note:
     method: str  # how it is checked, in words
     limits: str  # what a passing verdict does not say
+    arithmetic: tuple[EvidenceClass, ...]  # the kinds of evidence its verdict rests on
 
 
 _SAMPLED = "Checked on drawn instances: a pass is evidence for those instances, not a proof for the whole class."
@@ -27,6 +32,7 @@ NOTES: dict[str, Note] = {
         "number of steps to get there is fitted against eta on a log-log scale and its order compared with -1.",
         "One test problem; 'O(eta)' is read with a fixed constant C, and the order is fitted over a factor-8 range of "
         "eta, so a different asymptotic regime outside that range is not seen.",
+        (FLOAT, MP),
     ),
     "ALP-P2-ID": Note(
         "Same test problem as ALP-P1. After the run has reached the minimiser manifold, the ratio (sqrt L_t + "
@@ -34,156 +40,187 @@ NOTES: dict[str, Note] = {
         "(for normalised GD: the derived form eta sqrt(lambda_1/2)); the error is fitted over eta.",
         "The constant checked is the derived one, not the printed one (O-6). One test problem, float64 runs: at best "
         "CORROBORATED.",
+        (FLOAT, MP),
     ),
     "ALP-P2-RATE": Note(
         "Same test problem. The gradient-flow projection Phi(x_t) (closed form from a conserved quantity) is compared "
         "at tau = eta^2 t = 1 with the limiting flow on the manifold (constants 1/8 for GD on sqrt L, 1/4 for "
         "normalised GD), integrated with a high-accuracy ODE solver, for several eta.",
         "The flow constants are derived, not read (O-6); float64 runs; the O(eta) error is checked at a few eta only.",
+        (FLOAT, MP),
     ),
     "ALP-QUAD": Note(
         "Normalised GD on a 2-D quadratic x^T A x/2 with drawn A = diag(l1, l2), eta and start; after alignment with "
         "the top eigenvector, consecutive norms of A x must sum to eta l1. Runs that have not aligned are extended; "
         "an instance that never aligns is UNDECIDED, not a counterexample.",
         "Alignment is asymptotic: slowly aligning instances end UNDECIDED. Float64 simulation: at best CORROBORATED.",
+        (FLOAT, MP),
     ),
     "CLS-DESCENT": Note(
         "For drawn 1-D losses and points, the sharpness is bounded in ball arithmetic over a box containing the GD "
         "segment; when eta S < 2 there, the loss decrease l(theta) - l(theta') is enclosed by a ball that must be > 0.",
         _SAMPLED,
+        (BALL,),
     ),
     "CLS-DESCENT-PRODUCT": Note(
         "As CLS-DESCENT for the product model L(x, y) = l(xy): the closed-form top eigenvalue of the 2x2 Hessian is "
         "bounded in ball arithmetic over a box containing the step, and the decrease of L is enclosed by a ball.",
         _SAMPLED,
+        (BALL,),
     ),
     "DNL-L-GRADS": Note(
         "On random degree-4 polynomial losses in R^3 with a simple top eigenvalue, grad S computed by automatic "
         "differentiation of the eigenvalue is compared with D^3L[u, u]; a mismatch is re-checked in high precision.",
         "Polynomial losses only; float64 autodiff: at best CORROBORATED.",
+        (FLOAT, MP),
     ),
     "DNL-TOY": Note(
         "sympy proves the three identities (sharpness, progressive-sharpening rate alpha, |grad S|^2 = beta) for "
         "symbolic eta, alpha, beta; drawn values cross-check the symbolic result against automatic differentiation.",
         "The toy loss is a reconstruction of the paper's appendix model (O-4): a proof is about this loss.",
+        (SYM,),
     ),
     "DNL-EQ3": Note(
         "sympy shows that one GD step on the toy loss is exactly the map of eq. (3) (with the force beta x^2/2 of "
         "the authors' code); drawn values cross-check it numerically.",
         "Exact for the toy loss only; the general-network statement of the paper is not checked here (O-4).",
+        (SYM,),
     ),
     "DNL-ODE": Note(
         "sympy finds the fixed point of the ODE; the oscillation period of eq. (3) near it is measured in steps and "
         "its scaling with eta fitted against 2 pi/(eta sqrt(2 alpha)).",
         "The printed form of eq. (4) is unknown (O-4); the period is a fitted asymptotic, checked over a range of eta.",
+        (SYM, FLOAT, MP),
     ),
     "DNL-L3": Note(
         "sympy proves that g is constant along the ODE; simulations of eq. (3) measure the drift of g per cycle and "
         "fit its order in eta.",
         "The normalisation of the invariant is reconstructed (O-4); the drift order is fitted, not proved.",
+        (SYM, FLOAT, MP),
     ),
     "DNL-C1": Note(
         "For drawn starts, the Lambert-W bounds on X^2 and |Y| and their elementary relaxations are evaluated in "
         "ball arithmetic and compared with the invariant g0.",
         "The paper's printed corollary was not read (O-4); the bounds checked are derived here. " + _SAMPLED,
+        (BALL,),
     ),
     "DNL-PRED": Note(
         "On the toy loss, the predicted-dynamics update is compared exactly (sympy) with the GD displacement from the "
         "constrained trajectory.",
         "Holds for the reconstructed toy loss (O-4); the paper's claim for general networks is not checked.",
+        (SYM,),
     ),
     "DNL-GEN-LIMIT": Note(
         "sympy proves the exact 2-cycle of the generalised map and its sharpness 2/eta + c4 delta^2/3; for "
         "sub-quadratic losses (c4 < 0) a simulation checks that the time-averaged sharpness hovers at that value.",
         "The match with the printed appendix formula is reconstructed (O-4); the simulated part is float64.",
+        (SYM, FLOAT, MP),
     ),
     "GAN-A-L3.1": Note(
         "sympy proves the trace identity and the sharpness formula for a generic loss; drawn losses and points "
         "cross-check it in ball arithmetic, mpmath and JAX automatic differentiation.",
         "None beyond the statement's hypotheses (l twice differentiable, l'' >= 0 at the minimiser).",
+        (SYM,),
     ),
     "GAN-A-RED": Note(
         "sympy proves the exact reduction of GD on l(xy) to the (z, s) map and the invariant s^2 - 4z^2 = d^2 for a "
         "generic loss; drawn instances cross-check it numerically.",
         "None: the identities are exact for every differentiable l and eta.",
+        (SYM,),
     ),
     "GAN-A-FIX": Note(
         "sympy computes the Jacobian of the (z, s) map on the line of fixed points and its multipliers; a "
         "high-precision finite-difference Jacobian at drawn points cross-checks it.",
         "None beyond the hypotheses (l in C^2, a > 0).",
+        (SYM, MP),
     ),
     "GAN-A-FLIP": Note(
         "sympy expands the frozen-imbalance map and checks p^2 + q = P; at drawn points a small overshoot sigma is "
         "simulated and the existence and stability of a 2-cycle with u^2 ~ sigma/P is compared with the sign of P.",
         "The 2-cycle part is a float simulation at one small sigma per instance: at best CORROBORATED there.",
+        (SYM, FLOAT, MP),
     ),
     "GAN-A-DRIFT": Note(
         "sympy proves the tangent component of grad S on the minimiser set; simulations check that |x^2 - y^2| does "
         "not increase along GD.",
         "The monotonicity part is simulated: evidence on the drawn runs only.",
+        (SYM, MP),
     ),
     "GAN-A-EX": Note(
         "sympy computes alpha = 3 l'''^2 - l'' l'''' at the stated minimiser of each example loss and compares it with "
         "the claimed value; for BCE with soft label p the closed form 2v^2(1 - 3v) is proved.",
         "The family MLSq_{1,2} of the paper is not included: its definition was not read (O-1).",
+        (SYM,),
     ),
     "GAN-A-T4.2": Note(
         "Float64 GD on l(xy) for product-stable and subcritical example losses, started near the minimiser set above "
         "the threshold: product-stable runs must converge below 2/eta, subcritical runs with a large enough overshoot "
         "must diverge; a counterexample is re-run in high precision.",
         "The theorem's printed form was not read (O-1): this is a reconstruction. Simulation evidence only.",
+        (FLOAT, MP),
     ),
     "GAN-A-T4.3": Note(
         "Float64 GD on l(xy) from a start overshooting the threshold; the final sharpness is compared per eta with "
         "the normal-form prediction, and the gap 2/eta - lambda_inf is fitted over eta against 3 eta a^4/alpha.",
         "The formula is a derived replacement for an unread theorem (O-1); asymptotic in eta, fitted over a range.",
+        (FLOAT, MP),
     ),
     "GAN-B-PS": Note(
         "sympy proves the formula for c1 on the product model for a generic loss (one deterministic check).",
         "The normalisation of c1 in the paper is not known (O-3); the proof is for the normalisation stated here.",
+        (SYM,),
     ),
     "GAN-B-LYAP": Note(
         "c1 is computed by JAX automatic differentiation (third and fourth derivatives, pseudo-inverse Hessian) for "
         "drawn product losses and points, and compared with the exact product formula of GAN-B-PS; a mismatch is "
         "recomputed with mpmath at 40 digits.",
         "Only losses of the form l(xy) are checked against an exact value; normalisation per O-3.",
+        (FLOAT, MP),
     ),
     "GAN-B-TAN": Note(
         "Two GD steps from x* + p v are taken in high precision for a decreasing sequence of p; the tangent "
         "displacement is compared with -eta p^2 Pi_T grad S and the order of the relative error is fitted in p.",
         "An asymptotic statement: the fit is only as good as the range of p where the asymptotic regime holds.",
+        (MP,),
     ),
     "GAN-B-THM": Note(
         "Float64 GD at eta = 2/lambda_max(x*) from perturbed starts, on product losses with c1 > 0 and c1 < 0 and on a "
         "non-product toy with a curved minimiser set; runs with c1 > 0 must converge below 2/eta.",
         "The theorem's assumptions and exact step-size window are reconstructed (O-3). Simulation evidence only.",
+        (FLOAT, MP),
     ),
     "LZDZ-T4.1": Note(
         "A simulated GD run of the model must eventually keep the sharpness below (2 + delta)/eta and the loss below "
         "eps; a failing run is re-simulated in high precision.",
         _RECON_MODEL + " The loss clause is reconstructed.",
+        (FLOAT, MP),
     ),
     "LZDZ-T4.3": Note(
         "In a simulated run, the sharpness in the first phase must rise from below the threshold to near 2/eta.",
         _RECON_MODEL + " Only the net rise is checked, not strict monotonicity.",
+        (FLOAT, MP),
     ),
     "LZDZ-T4.4": Note(
         "In a simulated run, the sharpness must cross 2/eta and later be brought back below 2.05/eta.",
         _RECON_MODEL,
+        (FLOAT, MP),
     ),
     "LZDZ-RATE": Note(
         "In a simulated run, the slope of log L2 during the EoS phase is fitted and compared with "
         "2 log(1 - 2 lambda_2/lambda_1) per iteration.",
         _RECON_MODEL + " The paper's surrogate loss L_hat was not read; L2 stands in for it.",
+        (FLOAT, MP),
     ),
     "LZDZ-T5.2": Note(
         "In a simulated run, the sharpness of the gradient-flow solution from each iterate is computed in closed form "
         "and must not increase during the EoS phase.",
         _RECON_MODEL + " The printed bounds of the theorem were not read; low confidence in the reconstruction.",
+        (FLOAT, MP),
     ),
     "LZDZ-L5.1": Note(
         "sympy proves that gradient flow conserves c and that one GD step changes it by exactly "
         "eta^2 (g_a^2 - |g_w|^2); drawn rational points cross-check the proof.",
         _RECON_MODEL,
+        (SYM,),
     ),
 }
