@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from checker.catalogue.notes import NOTES
 from checker.catalogue.open_points import OPEN_POINTS
 from checker.profiles import PROFILES, examples_for
-from checker.property import Property
-from checker.runner import is_class_proof
+from checker.property import Property, is_class_proof
 from checker.verdict import EvidenceClass, Verdict
 
 _ARITHMETIC = {
