@@ -14,6 +14,10 @@ import jax
 
 jax.config.update("jax_enable_x64", True)
 
+from checker.simulate import compile_cache  # noqa: E402
+
+compile_cache.enable()  # compiled programs persist across processes (EOSCHECK_NO_JAX_CACHE=1 turns it off)
+
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 import sympy as sp  # noqa: E402

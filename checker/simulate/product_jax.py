@@ -9,9 +9,10 @@ Design choices, and why:
   near a minimum can otherwise stall at a floating-point fixed point and waste the budget.
 * Summaries only by default (memory flat in the number of steps); ``record_every=k`` also returns the
   path every k steps (memory ~ steps/k).
-* Compiled kernels are cached per (loss, dtype, options), and ``steps``, ``grad_tol``, ``diverge_bound``
-  and all values are runtime arguments; batch lengths are padded to buckets (chunking.py: powers of two,
-  finer above 8192).
+* Compiled kernels are cached per (loss *structure*, dtype, options): the loss's numbers (parameters,
+  coefficients) are a traced argument (traced_loss.py), so a drawn loss of the same family never re-jits;
+  ``steps``, ``grad_tol``, ``diverge_bound`` and all values are runtime arguments too;
+  batch lengths are padded to buckets (chunking.py: powers of two, finer above 8192).
   So Hypothesis examples never re-jit: :func:`trace_count` counts traces, for tests to check that.
 * Batches larger than ``max_chunk`` run in chunks of one compiled shape; on several devices each chunk is
   split across all of them (sharding.py). ``pip install .[gpu]`` makes the same code run on GPUs.
@@ -27,7 +28,7 @@ mpmath; callers opt in with ``dtype="float32"``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any, cast
 
 import jax
@@ -38,7 +39,7 @@ from jax.sharding import PartitionSpec as P
 from checker.backends.jax_backend import jax_dtype
 from checker.errors import UserInputError
 from checker.loss import Loss
-from checker.simulate import chunking, fused_gd, sharding
+from checker.simulate import chunking, fused_gd, sharding, traced_loss
 
 DEFAULT_BLOCK = 8  # steps fused per block: measured fastest on AVX2 CPUs (longer chains spill registers)
 _TRACES = [0]
@@ -122,8 +123,14 @@ def simulate_product_batch(
     n = flat[0].size
     n_dev = min(devices or sharding.device_count(), sharding.device_count())
     n_records = steps // record_every if record_every else 0
-    kernel = _kernel(loss, dtype, int(check_every), grad_tol > 0, int(record_every), n_records, n_dev)
-    scalars = (jnp.asarray(steps, jnp.int64), jnp.asarray(grad_tol, np_dt), jnp.asarray(diverge_bound, np_dt))
+    split = traced_loss.split(loss)
+    kernel = _kernel(split.structure, dtype, int(check_every), grad_tol > 0, int(record_every), n_records, n_dev)
+    scalars = (
+        jnp.asarray(steps, jnp.int64),
+        jnp.asarray(grad_tol, np_dt),
+        jnp.asarray(diverge_bound, np_dt),
+        jnp.asarray(split.constant_array(np_dt)),
+    )
 
     parts: list[dict[str, np.ndarray]] = []
     for chunk in chunking.plan(n, max_chunk, n_dev):
@@ -141,18 +148,39 @@ def simulate_product_batch(
 
 @lru_cache(maxsize=64)
 def _kernel(
-    loss: Loss, dtype: str, block: int, positive_tol: bool, record_every: int, n_records: int, n_dev: int
+    structure: tuple[Any, ...],
+    dtype: str,
+    block: int,
+    positive_tol: bool,
+    record_every: int,
+    n_records: int,
+    n_dev: int,
 ) -> Any:
-    """One jitted kernel per (loss, dtype, static options); jit caches one executable per padded shape."""
+    """One jitted kernel per (loss structure, dtype, static options); jit caches one executable per padded
+    shape. The loss's constants are the kernel's last argument (traced), so losses that differ only in
+    their numbers share the kernel and its executables."""
     del dtype  # part of the cache key: the executable is specialised on the input dtype by jit
-    l1, l2 = loss.jax(1), loss.jax(2)
+    f1, f2 = traced_loss.evaluators(structure)
+
+    def kernel(x0: Any, y0: Any, eta: Any, steps: Any, grad_tol: Any, bound: Any, consts: Any) -> Any:
+        def l1(z: Any) -> Any:
+            return f1(z, consts)
+
+        def l2(z: Any) -> Any:
+            return f2(z, consts)
+
+        if record_every:
+            body = fused_gd.build_path_kernel(l1, l2, record_every, _count_trace)
+            return body(x0, y0, eta, steps, grad_tol, bound, n_records=n_records)
+        return fused_gd.build_summary_kernel(l1, l2, block, positive_tol, _count_trace)(
+            x0, y0, eta, steps, grad_tol, bound
+        )
+
     if record_every:
-        body = partial(fused_gd.build_path_kernel(l1, l2, record_every, _count_trace), n_records=n_records)
         out_specs: Any = {k: P(sharding.AXIS) for k in _SUMMARY_KEYS} | {"path": P(None, sharding.AXIS)}
     else:
-        body = fused_gd.build_summary_kernel(l1, l2, block, positive_tol, _count_trace)
         out_specs = P(sharding.AXIS)
-    return jax.jit(sharding.shard_batch(body, n_dev, 3, 3, out_specs))
+    return jax.jit(sharding.shard_batch(kernel, n_dev, 3, 4, out_specs))
 
 
 _SUMMARY_KEYS = (
