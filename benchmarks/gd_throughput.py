@@ -1,7 +1,8 @@
 """Batched GD on l(xy): trajectory-steps per second, JAX float64/float32 against numpy and plain Python.
 
-All four run the same GD iteration from the same starts in the same process, so every ratio is measured in
-one run. The numpy and Python loops are *bare* (no freezing or event checks), which favours them; the JAX
+All run the same GD iteration from the same starts in the same process, so every ratio is measured in
+one run. The "numpy f64" and Python loops are *bare* (no freezing or event checks), which favours them;
+"numpy full" has the kernel's semantics (events, freezing, stop steps, period-2 record); the JAX
 figure is the real kernel with its full semantics (``simulate_product_batch``: divergence/convergence
 events, frozen trajectories, summaries). A "bare JAX" row (a jitted ``fori_loop`` of plain steps, no checks)
 shows what the semantics cost.
@@ -71,6 +72,28 @@ def numpy_loop(l1: Any, x: np.ndarray, y: np.ndarray, eta: np.ndarray, steps: in
     for _ in range(steps):
         e = eta * l1(x * y)
         x, y = x - e * y, y - e * x
+
+
+def numpy_full_loop(
+    l1: Any, x: np.ndarray, y: np.ndarray, eta: np.ndarray, steps: int, grad_tol: float = 0.0, bound: float = 1e6
+) -> None:
+    """numpy with the kernel's semantics: convergence / divergence events, frozen trajectories, stop steps,
+    the z before the last move (the period-2 amplitude). The fair numpy counterpart of the full kernel."""
+    prev = x * y
+    act = np.ones(x.shape, bool)
+    conv, div = np.zeros_like(act), np.zeros_like(act)
+    stop = np.full(x.shape, steps)
+    for t in range(steps):
+        z = x * y
+        g = l1(z)
+        now_conv = act & (np.abs(g) * np.sqrt(x * x + y * y) <= grad_tol)
+        e = eta * g
+        xn, yn = x - e * y, y - e * x
+        bad = ~(np.isfinite(xn) & np.isfinite(yn)) | (np.abs(xn * yn) > bound)
+        moving = act & ~now_conv & ~bad
+        x, y, prev = np.where(moving, xn, x), np.where(moving, yn, y), np.where(moving, z, prev)
+        stop = np.where(act & ~moving, t, stop)
+        act, conv, div = moving, conv | now_conv, div | (act & ~now_conv & bad)
 
 
 def python_loop(l1: Any, xs: list[float], ys: list[float], etas: list[float], steps: int) -> None:
@@ -145,6 +168,9 @@ def run(sizes: tuple[int, ...] = SIZES, budget: float = 1.0) -> list[Row]:
             with np.errstate(all="ignore"):
                 t = measure(partial(numpy_loop, np_l1, x0, y0, eta, nsteps), repeats=3)
             rows.append(_row(label, n, "numpy float64 (vectorised loop)", nsteps, t, flops))
+            with np.errstate(all="ignore"):
+                t = measure(partial(numpy_full_loop, np_l1, x0, y0, eta, nsteps), repeats=3)
+            rows.append(_row(label, n, "numpy float64, full semantics", nsteps, t, flops))
             if n <= 10**3:
                 psteps = _clamp(budget * 2e5 / n, 2, 2_000)
                 lists = [v.tolist() for v in (x0, y0, eta)]

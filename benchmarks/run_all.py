@@ -15,15 +15,15 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import arb_vs_mpmath, end_to_end, gd_throughput, peak
+from benchmarks import arb_vs_mpmath, certified_batch, cold_loss, end_to_end, gd_throughput, peak
 from benchmarks.common import cpu_model, load_average, table, versions
 
 OUT = Path(__file__).resolve().parent / "RESULTS.md"
 POLY = next(k for k in gd_throughput.LOSSES if "polynomial" in k)
 
 
-def _ratio(a: float | None, b: float | None) -> str:
-    return f"{a / b:.1f}x" if a and b else "-"
+def _ratio(a: float | None, b: float | None, digits: int = 1) -> str:
+    return f"{a / b:.{digits}f}x" if a and b else "-"
 
 
 def _throughput_section(rows: list[gd_throughput.Row], pk: peak.Peak, sizes: tuple[int, ...]) -> list[str]:
@@ -41,7 +41,9 @@ def _throughput_section(rows: list[gd_throughput.Row], pk: peak.Peak, sizes: tup
                     f"{n:.0e}",
                     *(r[i] or "-" for i in _IMPLS),
                     _ratio(j64, r["numpy float64 (vectorised loop)"]),
+                    _ratio(j64, r["numpy float64, full semantics"]),
                     _ratio(r["JAX float32"], r["numpy float64 (vectorised loop)"]),
+                    _ratio(j64, r["bare JAX float64 (no checks)"], digits=2),
                     _ratio(j64, py),
                     gflops or "-",
                     f"{100 * gflops / pk.dgemm_gflops:.1f}%" if gflops else "-",
@@ -50,8 +52,8 @@ def _throughput_section(rows: list[gd_throughput.Row], pk: peak.Peak, sizes: tup
                 ]
             )
         out += [f"### {loss}", ""]
-        head = ["batch", "JAX f64", "JAX f32", "JAX f64 no events", "bare JAX f64", "numpy f64", "Python"]
-        head += ["f64/numpy", "f32/numpy"]
+        head = ["batch", "JAX f64", "JAX f32", "JAX f64 no events", "bare JAX f64", "numpy f64", "numpy f64 full"]
+        head += ["Python", "f64/numpy", "f64/numpy full", "f32/numpy", "full/bare JAX"]
         head += ["f64/Python", "f64 GFLOP/s", "% dgemm", "% nominal", "compile s (f64, f32)"]
         out += [table(head, body), ""]
     out += [
@@ -68,6 +70,7 @@ _IMPLS = (
     "JAX float64, no events",
     "bare JAX float64 (no checks)",
     "numpy float64 (vectorised loop)",
+    "numpy float64, full semantics",
     "plain Python loop",
 )
 
@@ -100,6 +103,38 @@ def _arb_section(rows: list[arb_vs_mpmath.ArbRow], ops: dict[int, tuple[float, f
         )
     head = ["bits", "arb mean-value steps/s", "arb naive steps/s", "mpmath steps/s", "mean-value/mpmath"]
     head += ["naive/mpmath", "per-multiply mpmath/arb", "final radius (mean-value)", "final radius (naive)"]
+    return [*out, table(head, body), ""]
+
+
+def _certified_section(rows: list[certified_batch.CertRow]) -> list[str]:
+    out = ["## 4. Certified batches: float64 intervals vs arb, certified trajectory-steps per second", ""]
+    out += [certified_batch.__doc__.strip(), ""]
+    a256, a128 = certified_batch.arb_rate(rows, 256), certified_batch.arb_rate(rows, 128)
+    body = [
+        [r.impl, f"{r.batch:.0e}" if r.batch > 1 else "1", r.steps, r.rate, f"{100 * r.certified_fraction:.1f}%"]
+        + ([_ratio(r.rate, a256), _ratio(r.rate, a128)] if r.batch > 1 else ["-", "-"])
+        for r in rows
+    ]
+    head = ["implementation", "batch", "steps", "certified steps/s", "certified to the end"]
+    head += ["vs arb 256 bits", "vs arb 128 bits"]
+    return [*out, table(head, body), ""]
+
+
+def _cold_section(rows: list[cold_loss.ColdRow]) -> list[str]:
+    out = ["## 5. Cold `eoscheck loss`: this tree vs the baseline, same run", "", cold_loss.__doc__.strip(), ""]
+    base = next((r for r in rows if r.variant.startswith("baseline") and r.wall_s), None)
+    body = [
+        [
+            r.variant,
+            r.wall_s if r.wall_s is not None else "-",
+            r.cpu_s if r.cpu_s is not None else "-",
+            _ratio(base.wall_s, r.wall_s, digits=2) if base and r.wall_s and r is not base else "-",
+            r.runs,
+            r.note or "ok",
+        ]
+        for r in rows
+    ]
+    head = ["variant", "wall s (median)", "CPU s (median)", "speed-up vs baseline (wall)", "runs", "note"]
     return [*out, table(head, body), ""]
 
 
@@ -146,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the script, not the machine")
     parser.add_argument("--out", default=str(OUT), help="where to write the Markdown (default: %(default)s)")
     parser.add_argument("--skip-e2e", action="store_true", help="leave out the end-to-end commands")
+    parser.add_argument("--baseline", default=cold_loss.BASELINE_REF, help="git ref for the cold-start comparison")
     args = parser.parse_args(argv)
     t0, load_start = time.perf_counter(), load_average()
     sizes = (10**2, 10**4) if args.quick else gd_throughput.SIZES
@@ -160,18 +196,30 @@ def main(argv: list[str] | None = None) -> int:
     gd_rows = gd_throughput.run(sizes, budget=0.05 if args.quick else 0.6)
     say("arb vs mpmath")
     arb_rows, ops = arb_vs_mpmath.run(steps=steps, repeats=2 if args.quick else 3)
+    say("certified batches vs arb")
+    cert_rows = certified_batch.run(
+        sizes=(10**3,) if args.quick else certified_batch.SIZES,
+        steps=20 if args.quick else 200,
+        arb_steps=200 if args.quick else 2000,
+    )
+    cold_rows: list[cold_loss.ColdRow] = []
     e2e_rows: list[end_to_end.E2ERow] = []
     if not args.skip_e2e:
+        say("cold loss vs baseline")
+        cold_rows = cold_loss.run(runs=1 if args.quick else 3, baseline_ref=args.baseline)
         say("end to end")
         e2e_rows = end_to_end.run(runs=1 if args.quick else 3)
     from benchmarks import notes
 
     lines = _header(pk, load_start, load_average(), time.perf_counter() - t0, args.quick)
-    lines += notes.summary(gd_rows, arb_rows, pk, POLY)
+    lines += notes.summary(gd_rows, arb_rows, pk, POLY, cert_rows, cold_rows)
     lines += _throughput_section(gd_rows, pk, sizes)
     lines += _arb_section(arb_rows, ops, steps)
     if e2e_rows:
         lines += _e2e_section(e2e_rows)
+    lines += _certified_section(cert_rows)
+    if cold_rows:
+        lines += _cold_section(cold_rows)
     lines += notes.analysis()
     Path(args.out).write_text("\n".join(lines) + "\n")
     say(f"wrote {args.out}")

@@ -12,7 +12,8 @@ from typing import Any
 
 import jax
 
-jax.config.update("jax_enable_x64", True)
+_config: Any = jax.config  # untyped in jax
+_config.update("jax_enable_x64", True)
 
 from checker.simulate import compile_cache  # noqa: E402
 

@@ -76,18 +76,20 @@ def _down(a: Arr) -> Arr:
     at least one full float below ``a``, past the half ulp in which the exact value lies. -inf stays -inf;
     +inf becomes NaN (an overflow: the caller treats a non-finite enclosure as lost).
     """
-    e = np.abs(a)
+    e: Arr = np.abs(a)
     e *= _ULP
     e += _TINY
-    return np.subtract(a, e, out=e)
+    np.subtract(a, e, out=e)
+    return e
 
 
 def _up(a: Arr) -> Arr:
     """A float >= every real that rounds to ``a``: the mirror image of :func:`_down`."""
-    e = np.abs(a)
+    e: Arr = np.abs(a)
     e *= _ULP
     e += _TINY
-    return np.add(a, e, out=e)
+    np.add(a, e, out=e)
+    return e
 
 
 def _whole_where_nan(lo: Arr, hi: Arr) -> Iv:
@@ -240,7 +242,8 @@ class IntervalBatch:
     @property
     def certified(self) -> Arr:
         """True where every step up to ``steps`` is enclosed (the run neither lost precision nor diverged)."""
-        return self.status == OK
+        ok: Arr = self.status == OK
+        return ok
 
 
 def _point(v: Arr) -> Iv:

@@ -33,7 +33,7 @@ from checker.parse import Z
 
 Fn = Callable[[Any, Any], Any]  # f(z, constants)
 
-_UNARY: dict[type, Callable[[Any], Any]] = {
+_UNARY: dict[Any, Callable[[Any], Any]] = {
     sp.exp: JAX_OPS.exp,
     sp.log: JAX_OPS.log,
     sp.cosh: JAX_OPS.cosh,
@@ -134,9 +134,12 @@ def _compile(node: sp.Basic) -> Fn:
         return lambda z, c: JAX_OPS.exp(power(z, c) * JAX_OPS.log(base_fn(z, c)))
     for head, op in _UNARY.items():
         if isinstance(node, head) and len(node.args) == 1:
-            inner = _compile(node.args[0])
-            return lambda z, c, op=op, inner=inner: op(inner(z, c))
+            return _unary(op, _compile(node.args[0]))
     raise UserInputError(f"cannot evaluate {node} with the jax backend (unsupported function)")
+
+
+def _unary(op: Callable[[Any], Any], inner: Fn) -> Fn:
+    return lambda z, c: op(inner(z, c))
 
 
 def _fold(combine: Callable[[Any, Any], Any], values: Sequence[Any]) -> Any:

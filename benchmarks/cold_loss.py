@@ -1,0 +1,108 @@
+"""Cold ``eoscheck loss "log(1+exp(z)) - 0.8*z"``: this tree against a baseline commit, in the same run.
+
+Each run is a fresh interpreter. Variants, run interleaved (baseline, then each variant of this tree, then
+again) so that load from other processes on a shared machine hits all of them alike:
+
+* ``baseline``: the tree at ``BASELINE_REF`` (``git archive``, unpacked to a temporary directory), the last
+  commit before loss constants became traced kernel arguments and before the persistent compilation cache;
+* ``this tree, cache warm``: the usual case after the first run on a machine (compiled kernels are read
+  from the persistent cache, here a private directory filled by one untimed run);
+* ``this tree, first run``: an empty cache directory for every run (what a fresh install pays once);
+* ``this tree, cache off``: ``EOSCHECK_NO_JAX_CACHE=1``.
+
+Wall time and child CPU time (user + sys) are both reported: load from other processes inflates wall
+time, much less the CPU time.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPR = "log(1+exp(z)) - 0.8*z"
+BASELINE_REF = "e0e624c"  # main before traced loss constants and the persistent JAX cache
+
+
+@dataclass
+class ColdRow:
+    variant: str
+    wall_s: float | None  # median
+    cpu_s: float | None  # median child user + sys
+    runs: int
+    note: str = ""
+
+
+def _once(tree: Path, env: dict[str, str]) -> tuple[float, float, int]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "checker.cli.main", "loss", EXPR],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree), **env},
+        capture_output=True,
+        check=False,
+    )
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), proc.returncode
+
+
+def _unpack(ref: str, dest: Path) -> str | None:
+    """The tree at ``ref`` under ``dest``; an error message if git cannot produce it."""
+    proc = subprocess.run(["git", "archive", "--format=tar", ref], cwd=ROOT, capture_output=True, check=False)
+    if proc.returncode != 0:
+        return proc.stderr.decode(errors="replace").strip()[:160]
+    with tarfile.open(fileobj=BytesIO(proc.stdout)) as tar:
+        tar.extractall(dest, filter="data")
+    return None
+
+
+def run(runs: int = 3, baseline_ref: str = BASELINE_REF) -> list[ColdRow]:
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "baseline"
+        error = _unpack(baseline_ref, base)
+        warm_dir = Path(tmp) / "warm-cache"
+        _once(ROOT, {"EOSCHECK_JAX_CACHE_DIR": str(warm_dir)})  # fills the warm cache (untimed)
+        variants: dict[str, tuple[Path, dict[str, str]]] = {
+            "this tree, cache warm": (ROOT, {"EOSCHECK_JAX_CACHE_DIR": str(warm_dir)}),
+            "this tree, first run (empty cache)": (ROOT, {}),
+            "this tree, cache off (EOSCHECK_NO_JAX_CACHE=1)": (ROOT, {"EOSCHECK_NO_JAX_CACHE": "1"}),
+        }
+        if error is None:
+            variants = {f"baseline {baseline_ref}": (base, {"EOSCHECK_NO_JAX_CACHE": "1"}), **variants}
+        samples: dict[str, list[tuple[float, float, int]]] = {k: [] for k in variants}
+        for i in range(runs):
+            for name, (tree, env) in variants.items():
+                if name.startswith("this tree, first run"):
+                    env = {"EOSCHECK_JAX_CACHE_DIR": str(Path(tmp) / f"fresh-{i}")}
+                samples[name].append(_once(tree, env))
+    rows = []
+    for name, got in samples.items():
+        if any(code != 0 for _, _, code in got):
+            rows.append(ColdRow(name, None, None, 0, f"skipped: exit codes {[c for _, _, c in got]}"))
+            continue
+        rows.append(
+            ColdRow(name, statistics.median(w for w, _, _ in got), statistics.median(c for _, c, _ in got), runs)
+        )
+    if error is not None:
+        rows.insert(0, ColdRow(f"baseline {baseline_ref}", None, None, 0, f"skipped: {error}"))
+    return rows
+
+
+def main() -> None:
+    for row in run():
+        print(row)
+
+
+if __name__ == "__main__":
+    main()
