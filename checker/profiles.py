@@ -13,12 +13,18 @@ check that hangs; a deadline miss is reported as an error of the check (UNDECIDE
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, Verbosity, settings
-from hypothesis.database import DirectoryBasedExampleDatabase
+from hypothesis.database import (
+    DirectoryBasedExampleDatabase,
+    ExampleDatabase,
+    MultiplexedDatabase,
+    ReadOnlyDatabase,
+)
 
 from checker.errors import UserInputError
 from checker.property import Property
@@ -41,6 +47,8 @@ PROFILES: dict[str, Profile] = {
 
 DEFAULT_PROFILE = "quick"
 DATABASE_DIR = Path(".hypothesis") / "eoscheck"
+DATABASE_ENV = "EOSCHECK_EXAMPLE_DB"  # where the database is written (a shared directory: one for all workers)
+READONLY_DATABASE_ENV = "EOSCHECK_EXAMPLE_DB_READONLY"  # also read, never written (e.g. CI's, on a shared path)
 
 # Property checks are slow compared with unit tests and draw large floats; those health checks would only
 # add noise. filter_too_much stays on: a strategy that rejects most draws is a bug in the property.
@@ -62,6 +70,21 @@ def examples_for(prop: Property, profile: Profile) -> int:
     return int(prop.max_examples.get(profile.name, profile.max_examples))
 
 
+def example_database(prop_id: str) -> ExampleDatabase:
+    """The property's example database: ``$EOSCHECK_EXAMPLE_DB`` (default ``.hypothesis/eoscheck``), plus,
+    read-only, ``$EOSCHECK_EXAMPLE_DB_READONLY`` when set.
+
+    Why both: distributed workers (``--workers``, ``--scheduler``) and CI machines can share one database
+    directory on a shared path; developers point the read-only one at CI's, so failures CI found replay
+    first on their machines without their own runs writing into CI's database.
+    """
+    own = DirectoryBasedExampleDatabase(str(Path(os.environ.get(DATABASE_ENV) or DATABASE_DIR) / _safe(prop_id)))
+    shared = os.environ.get(READONLY_DATABASE_ENV)
+    if not shared:
+        return own
+    return MultiplexedDatabase(own, ReadOnlyDatabase(DirectoryBasedExampleDatabase(str(Path(shared) / _safe(prop_id)))))
+
+
 def settings_for(prop: Property, profile: Profile, *, database: bool) -> settings:
     """Hypothesis settings for one property under one profile.
 
@@ -70,11 +93,10 @@ def settings_for(prop: Property, profile: Profile, *, database: bool) -> setting
     default key, a digest of the source, would not tell properties apart).
     """
     deadline = None if (prop.uses_jax or profile.deadline_s is None) else timedelta(seconds=profile.deadline_s)
-    db = DirectoryBasedExampleDatabase(str(DATABASE_DIR / _safe(prop.id))) if database else None
     return settings(
         max_examples=examples_for(prop, profile),
         deadline=deadline,
-        database=db,
+        database=example_database(prop.id) if database else None,
         print_blob=True,
         report_multiple_bugs=False,
         suppress_health_check=_SUPPRESSED,

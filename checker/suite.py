@@ -58,15 +58,25 @@ def iter_suite(
     seed: int | None = None,
     jobs: int = 1,
     database: bool = True,
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> Iterator[ClaimResult]:
     """Yield each property's result as it finishes (a progress bar iterates this).
 
-    With ``jobs`` > 1 the properties are spread over worker processes; properties that cannot be re-loaded
-    in a worker (built in memory, not from a module or file) run in this process. All properties share one
-    run seed, so the run replays with ``--seed``.
+    With ``jobs`` > 1 the properties are spread over worker processes; with a Dask ``scheduler`` address or
+    a number of ``workers`` (an embedded LocalCluster) over a Dask cluster (checker/dask_engine.py).
+    Properties that cannot be re-loaded in a worker (built in memory, not from a module or file) run in this
+    process. All properties share one run seed, so the run replays with ``--seed``.
     """
     prof = get_profile(profile)
     run_seed = resolve_seed(seed, prof)
+    if scheduler is not None or workers is not None:
+        from checker.dask_engine import iter_dask
+
+        yield from iter_dask(
+            props, profile=profile, seed=run_seed, database=database, scheduler=scheduler, workers=workers
+        )
+        return
     if jobs > 1 and len(props) > 1:
         yield from _iter_parallel(props, profile=profile, seed=run_seed, jobs=jobs, database=database)
         return

@@ -55,6 +55,8 @@ Exit code: 0 nothing refuted, 1 a claim refuted, 2 bad input."""
 @click.option("--no-report", is_flag=True, help="do not write a report")
 @click.option("--junit", default=None, help="also write a JUnit XML file (for CI)")
 @click.option("--jobs", type=int, default=1, show_default=True, help="worker processes")
+@click.option("--scheduler", default=None, help="run on the Dask cluster at this address (e.g. tcp://host:8786)")
+@click.option("--workers", type=int, default=None, help="run on an embedded Dask LocalCluster of N workers")
 def command(
     targets: tuple[str, ...],
     paper: str | None,
@@ -65,6 +67,8 @@ def command(
     no_report: bool,
     junit: str | None,
     jobs: int,
+    scheduler: str | None,
+    workers: int | None,
 ) -> int:
     from checker import registry
     from checker.runner import resolve_seed
@@ -73,6 +77,12 @@ def command(
     prof = get_profile(profile)
     if jobs < 1:
         fail(f"--jobs must be >= 1, not {jobs}")
+    if scheduler is not None and workers is not None:
+        fail("give either --scheduler or --workers, not both")
+    if (scheduler is not None or workers is not None) and jobs > 1:
+        fail("--jobs is for local worker processes; with --scheduler or --workers leave it out")
+    if workers is not None and workers < 1:
+        fail(f"--workers must be >= 1, not {workers}")
     props = registry.resolve_targets(targets, paper)
     if not props:
         fail("nothing to run: the selection is empty")
@@ -83,7 +93,7 @@ def command(
 
     started = datetime.now(UTC)
     t0 = time.perf_counter()
-    stream = iter_suite(props, profile=profile, seed=run_seed, jobs=jobs)
+    stream = iter_suite(props, profile=profile, seed=run_seed, jobs=jobs, scheduler=scheduler, workers=workers)
     claims = in_order(props, progress(stream, f"checking {len(props)} properties", length=len(props)))
     record = RunRecord(
         kind="run",
@@ -94,7 +104,12 @@ def command(
         seconds=time.perf_counter() - t0,
         claims=claims,
         code_hash=registry.code_hash(props),
-        extra={"jobs": jobs, "selection": {"targets": list(targets), "paper": paper}},
+        extra={
+            "jobs": jobs,
+            "scheduler": scheduler,
+            "workers": workers,
+            "selection": {"targets": list(targets), "paper": paper},
+        },
     )
     report_path = _write_outputs(record, out_dir, junit)
     if as_json:

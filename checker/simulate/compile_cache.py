@@ -8,9 +8,11 @@ compile options, so a stale or foreign entry is never used).
 Where: ``$XDG_CACHE_HOME/eos-checker/jax`` (default ``~/.cache/eos-checker/jax``) on Linux and other
 Unixes, ``~/Library/Caches/eos-checker/jax`` on macOS, ``%LOCALAPPDATA%\\eos-checker\\jax`` on Windows;
 ``EOSCHECK_JAX_CACHE_DIR`` overrides the place. ``EOSCHECK_NO_JAX_CACHE=1`` turns the cache off (nothing is
-read or written). The directory is capped at ``MAX_BYTES`` (JAX evicts the least recently used entries),
-and deleting it is always safe. A cache directory that cannot be created turns the cache off silently: it only ever
-saves time, it never changes a result.
+read or written). Entries are ~10-100 kB, one per compiled program (a few hundred for the whole catalogue);
+deleting the directory is always safe. No size cap: JAX's LRU eviction (``jax_compilation_cache_max_size``)
+races between concurrent processes (pytest-xdist, Dask workers) and warns on every miss it causes. A cache
+directory that cannot be created turns the cache off silently: it only ever saves time, never changes a
+result.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ import jax
 
 DISABLE_ENV = "EOSCHECK_NO_JAX_CACHE"
 DIR_ENV = "EOSCHECK_JAX_CACHE_DIR"
-MAX_BYTES = 512 * 1024 * 1024  # a few hundred kernels (~20-100 kB each) fit many times over
 _STATE: dict[str, Path | None] = {}
 
 
@@ -56,6 +57,5 @@ def enable() -> Path | None:
         # Our kernels compile in 0.3-1 s each: JAX's default threshold (1 s) would skip most of them.
         config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
         config.update("jax_persistent_cache_min_entry_size_bytes", 0)
-        config.update("jax_compilation_cache_max_size", MAX_BYTES)  # least recently used entries go first
     _STATE["dir"] = path
     return path

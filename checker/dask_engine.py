@@ -1,0 +1,89 @@
+"""Run properties on a Dask cluster (``eoscheck run --scheduler ADDRESS`` or ``--workers N``).
+
+Why Dask distributed: it schedules plain Python calls on worker processes of one machine (an embedded
+``LocalCluster``) or of many (a scheduler at ``tcp://host:8786``), with the same code path; the default
+run stays in-process. Each task is one property: the worker re-loads it by origin (module or user file,
+as the process pool does, since property checks are closures and cannot be pickled), runs it with the
+run seed, and returns plain data. The verdicts and numbers are those of ``--jobs 1``: each property's
+Hypothesis seed is derived from the run seed and its id only, never from where or when it runs.
+
+A remote cluster's workers must be able to import the same ``checker`` and ``properties`` (the same
+version: the report records this machine's code hash) and read user property files at the same path.
+Properties built in memory (no module or file to re-load) run in this process while the cluster works.
+
+The Hypothesis example database: each worker writes to ``EOSCHECK_EXAMPLE_DB`` (default
+``.hypothesis/eoscheck`` in its working directory). Point it at a shared directory for one database across
+workers and machines, and use ``EOSCHECK_EXAMPLE_DB_READONLY`` for a database read but never written (the
+pattern: CI writes its database to a shared path, developers read it); see checker/profiles.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from typing import Any
+
+from checker.claim import ClaimResult
+from checker.errors import UserInputError
+from checker.property import Property
+from checker.registry import Origin, find, origin_of
+
+
+def _work(origin: Origin, prop_id: str, profile: str, seed: int, database: bool) -> tuple[Any, ...]:
+    """Runs on a worker: re-load the property by origin and check it; plain data back."""
+    from checker.runner import run_property
+
+    res = run_property(find(origin, prop_id), profile=profile, seed=seed, database=database)
+    return res.verdict, res.evidence, res.stats, res.seconds, res.notes
+
+
+def iter_dask(
+    props: Sequence[Property],
+    *,
+    profile: str,
+    seed: int,
+    database: bool,
+    scheduler: str | None = None,
+    workers: int | None = None,
+) -> Iterator[ClaimResult]:
+    """Yield results as the cluster finishes them (completion order). Exactly one of ``scheduler`` (an
+    address) and ``workers`` (an embedded LocalCluster of that many single-threaded worker processes)."""
+    if (scheduler is None) == (workers is None):
+        raise UserInputError("give either a scheduler address or a number of workers")
+    if workers is not None and workers < 1:
+        raise UserInputError(f"--workers must be >= 1, not {workers}")
+    from checker.runner import run_property
+
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:  # pragma: no cover - dask is a declared dependency
+        raise UserInputError("the Dask engine needs dask[distributed]: pip install 'dask[distributed]'") from None
+    with ExitStack() as stack:
+        if scheduler is not None:
+            try:
+                client = stack.enter_context(Client(scheduler, timeout="20s"))
+            except OSError as exc:
+                raise UserInputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        else:
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,  # no nanny chatter on shutdown in the user's terminal
+                )
+            )
+            client = stack.enter_context(Client(cluster))
+        futures = {
+            client.submit(_work, origin, p.id, profile, seed, database, pure=False): p
+            for p in props
+            if (origin := origin_of(p)) is not None
+        }
+        for p in props:  # properties built in memory run here while the cluster is busy
+            if origin_of(p) is None:
+                yield run_property(p, profile=profile, seed=seed, database=database)
+        for fut in as_completed(futures):
+            verdict, evidence, stats, seconds, notes = fut.result()
+            yield ClaimResult(futures[fut], verdict, evidence, stats, seconds, notes)
