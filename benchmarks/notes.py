@@ -6,7 +6,7 @@ same run (never typed in), while the explanation can be read and reviewed as tex
 
 from __future__ import annotations
 
-from benchmarks import certified_batch, cold_loss, gd_throughput
+from benchmarks import certified_batch, cold_loss, dask_run, gd_throughput
 from benchmarks.arb_vs_mpmath import ArbRow
 from benchmarks.peak import Peak
 
@@ -26,6 +26,8 @@ def summary(
     poly: str,
     cert_rows: list[certified_batch.CertRow],
     cold_rows: list[cold_loss.ColdRow],
+    dask_rows: list[dask_run.DaskRow],
+    dask_same: str,
 ) -> list[str]:
     n = 10**5 if any(r.n == 10**5 for r in rows) else max(r.n for r in rows)
     get = gd_throughput.rate
@@ -58,6 +60,7 @@ def summary(
         f"| arb >= 8x mpmath at 128 bits (product_ball's mean-value step) | {_fmt(arb_ratio, 'x')} "
         f"(naive ball step: {_fmt(naive_ratio, 'x')}) | {_verdict(arb_ratio, 8)} |",
         *_new_targets(rows, poly, n, cert_rows, cold_rows),
+        _dask_target(dask_rows, dask_same),
         "| >= 1e11 trajectory-steps/s on an H100 | not measured: no GPU machine was lent to this task | not measured |",
         "",
         f"Other figures at batch {n:.0e}: JAX float32 / float64 = {_fmt(j32 / j64 if j32 and j64 else None, 'x')}; "
@@ -108,8 +111,18 @@ def _new_targets(
         + (", ".join(f"{v:.0f}x at {b:.0e}" for b, v in sorted(batch_ratios.items())) or "-")
         + f" (vs product_ball at 256 bits) | {_verdict(batch_ratios.get(best_batch) if best_batch else None, 100)} |",
         "| sweep phase: instances/s with sweeps vs without | not built yet | not measured |",
-        "| Dask LocalCluster vs in-process, ci catalogue | not built yet | not measured |",
     ]
+
+
+def _dask_target(rows: list[dask_run.DaskRow], same: str) -> str:
+    if len(rows) < 2 or rows[0].wall_s is None or rows[1].wall_s is None:
+        return "| Dask LocalCluster: same results as in-process, ci catalogue | not measured (see section 6) | - |"
+    speed = rows[0].wall_s / rows[1].wall_s
+    return (
+        f"| Dask LocalCluster: same results as in-process, ci catalogue | {same}; {rows[1].engine} "
+        f"{rows[1].wall_s:.1f} s vs in-process {rows[0].wall_s:.1f} s ({speed:.2f}x) | "
+        f"{'met' if same.startswith('identical') else 'NOT met'} |"
+    )
 
 
 def _fmt(v: float | None, unit: str) -> str:

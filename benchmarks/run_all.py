@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import arb_vs_mpmath, certified_batch, cold_loss, end_to_end, gd_throughput, peak
+from benchmarks import arb_vs_mpmath, certified_batch, cold_loss, dask_run, end_to_end, gd_throughput, peak
 from benchmarks.common import cpu_model, load_average, table, versions
 
 OUT = Path(__file__).resolve().parent / "RESULTS.md"
@@ -138,6 +138,23 @@ def _cold_section(rows: list[cold_loss.ColdRow]) -> list[str]:
     return [*out, table(head, body), ""]
 
 
+def _dask_section(rows: list[dask_run.DaskRow], same: str, profile: str) -> list[str]:
+    out = [f"## 6. Dask LocalCluster vs in-process, `eoscheck run --profile {profile}`", "", dask_run.__doc__.strip()]
+    base = rows[0].wall_s
+    body = [
+        [
+            r.engine,
+            r.wall_s if r.wall_s is not None else "-",
+            r.claims,
+            _ratio(base, r.wall_s, digits=2),
+            r.note or "ok",
+        ]
+        for r in rows
+    ]
+    head = ["engine", "wall s", "claims", "speed-up vs in-process", "note"]
+    return [*out, "", table(head, body), "", f"Results of the two runs: **{same}**.", ""]
+
+
 def _e2e_section(rows: list[end_to_end.E2ERow]) -> list[str]:
     out = ["## 3. End to end (fresh process each run)", "", end_to_end.__doc__.strip(), ""]
     body = [
@@ -203,16 +220,20 @@ def main(argv: list[str] | None = None) -> int:
         arb_steps=200 if args.quick else 2000,
     )
     cold_rows: list[cold_loss.ColdRow] = []
+    dask_rows: list[dask_run.DaskRow] = []
+    dask_same = ""
     e2e_rows: list[end_to_end.E2ERow] = []
     if not args.skip_e2e:
         say("cold loss vs baseline")
         cold_rows = cold_loss.run(runs=1 if args.quick else 3, baseline_ref=args.baseline)
+        say("Dask LocalCluster vs in-process")
+        dask_rows, dask_same = dask_run.run(profile="quick" if args.quick else "ci")
         say("end to end")
         e2e_rows = end_to_end.run(runs=1 if args.quick else 3)
     from benchmarks import notes
 
     lines = _header(pk, load_start, load_average(), time.perf_counter() - t0, args.quick)
-    lines += notes.summary(gd_rows, arb_rows, pk, POLY, cert_rows, cold_rows)
+    lines += notes.summary(gd_rows, arb_rows, pk, POLY, cert_rows, cold_rows, dask_rows, dask_same)
     lines += _throughput_section(gd_rows, pk, sizes)
     lines += _arb_section(arb_rows, ops, steps)
     if e2e_rows:
@@ -220,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     lines += _certified_section(cert_rows)
     if cold_rows:
         lines += _cold_section(cold_rows)
+    if dask_rows:
+        lines += _dask_section(dask_rows, dask_same, "quick" if args.quick else "ci")
     lines += notes.analysis()
     Path(args.out).write_text("\n".join(lines) + "\n")
     say(f"wrote {args.out}")

@@ -32,6 +32,7 @@ from typing import Any
 
 from hypothesis.strategies import SearchStrategy
 
+from checker.sweep import Sweep
 from checker.verdict import Evidence, Provenance
 
 
@@ -79,6 +80,7 @@ class Property:
     open_points: Sequence[str] = ()  # open points of the reconstruction, e.g. ("O-1",)
     uses_jax: bool = False  # the runner sets deadline=None for these (compilation time)
     max_examples: dict[str, int] = field(default_factory=dict)  # per-profile overrides
+    sweep: Sweep | None = None  # a vectorised margin evaluated on many instances before Hypothesis (sweep.py)
 
     def __post_init__(self) -> None:
         prov = tuple(Provenance(p) for p in self.provenance)

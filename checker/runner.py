@@ -39,6 +39,7 @@ from hypothesis import given
 from hypothesis.errors import UnsatisfiedAssumption
 
 from checker.claim import ClaimResult, HypothesisStats
+from checker.hypothesis_pins import pin_local_constants
 from checker.profiles import DEFAULT_PROFILE, Profile, get_profile, settings_for
 from checker.property import OutsideHypotheses, Property, is_class_proof, proves_class
 from checker.verdict import RIGOROUS_CLASSES, Evidence, EvidenceClass, Verdict
@@ -51,6 +52,8 @@ __all__ = [
     "resolve_seed",
     "run_property",
 ]
+
+pin_local_constants()  # draws depend on the seed only, whatever this process imported (hypothesis_pins.py)
 
 _RANK = {Verdict.UNDECIDED: 0, Verdict.CORROBORATED: 1, Verdict.CERTIFIED: 2, Verdict.PROVED: 3}
 NOT_CONFIRMED = "float counterexample not confirmed at high precision"
@@ -150,9 +153,18 @@ def _run_hypothesis(prop: Property, prof: Profile, run_seed: int, database: bool
 
     # Tell the database keys of different properties apart (the test's source is the same for all).
     test._hypothesis_internal_add_digest = prop.id.encode()  # type: ignore[attr-defined]
-    wrapped = hypothesis.seed(property_seed(run_seed, prop.id))(
-        settings_for(prop, prof, database=database)(given(strategy)(test))
-    )
+    searched = given(strategy)(test)
+    swept = None
+    if prop.sweep is not None:  # the sweep's worst instances run first, as explicit examples
+        from checker.sweep import run_sweep, sweep_size
+
+        try:
+            swept = run_sweep(prop.sweep, sweep_size(prof.name), property_seed(run_seed, prop.id))
+        except Exception as exc:
+            return _error_result(prop, exc, stats)
+        for params in reversed(swept.examples):
+            searched = hypothesis.example(params)(searched)
+    wrapped = hypothesis.seed(property_seed(run_seed, prop.id))(settings_for(prop, prof, database=database)(searched))
     refuted: _Refuted | None = None
     error: BaseException | None = None
     reports: list[str] = []
@@ -168,10 +180,14 @@ def _run_hypothesis(prop: Property, prof: Profile, run_seed: int, database: bool
     stats.invalid = trace.invalid
     stats.best_target = trace.worst[0] if trace.worst else None
     if refuted is not None:
-        return _confirm(prop, refuted.params, refuted.evidence, stats)
-    if error is not None:
-        return _error_result(prop, error, stats)
-    return _aggregate(prop, trace, stats)
+        result = _confirm(prop, refuted.params, refuted.evidence, stats)
+    elif error is not None:
+        result = _error_result(prop, error, stats)
+    else:
+        result = _aggregate(prop, trace, stats)
+    if swept is not None:
+        result.notes.append(swept.note())
+    return result
 
 
 def _find_refuted(exc: BaseException) -> _Refuted | None:

@@ -90,9 +90,9 @@ def _split(loss: Loss) -> TracedLoss:
 
 def _to_float(node: sp.Basic) -> float:
     if node is sp.pi:
-        return float(np.pi)
+        return math.pi
     if node is sp.E:
-        return float(np.e)
+        return math.e
     exact = sp.Rational(node)
     try:
         return int(exact.p) / int(exact.q)  # correctly rounded, as the JAX backend does
