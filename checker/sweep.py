@@ -33,12 +33,16 @@ Margin = Callable[[Mapping[str, np.ndarray]], np.ndarray]
 @dataclass(frozen=True)
 class Sweep:
     """``draw(rng, n)``: n instances as arrays keyed like the property's strategy (one array per argument);
-    ``margin(arrays)``: the margin of every instance (one vectorised call); ``worst``: how many of the
-    lowest-margin instances become explicit Hypothesis examples."""
+    ``margin(arrays)``: the margin of every instance (one vectorised call; +inf marks an instance outside the
+    statement's hypotheses, never picked; NaN one whose margin could not be computed, picked first);
+    ``worst``: how many of the lowest-margin instances become explicit Hypothesis examples; ``to_params``
+    turns an instance (plain Python values) into the check's arguments (e.g. floats on a grid into the
+    Fractions the strategy draws)."""
 
     draw: Draw
     margin: Margin
     worst: int = 5
+    to_params: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # instance -> check arguments
 
 
 @dataclass
@@ -48,13 +52,13 @@ class SweepResult:
     worst_margin: float | None  # None: no finite margin in the sweep
     where: dict[str, Any] = field(default_factory=dict)  # the instance with the worst margin
     examples: list[dict[str, Any]] = field(default_factory=list)  # the explicit examples, worst first
-    non_finite: int = 0  # instances whose margin was NaN/inf (ranked first: worth a full check)
+    non_finite: int = 0  # instances whose margin was NaN (ranked first: worth a full check)
 
     def note(self) -> str:
         rate = self.n / self.seconds if self.seconds > 0 else math.inf
         worst = "no finite margin" if self.worst_margin is None else f"worst margin {self.worst_margin:.4g}"
         where = ", ".join(f"{k}={_short(v)}" for k, v in self.where.items())
-        extra = f"; {self.non_finite} with a non-finite margin" if self.non_finite else ""
+        extra = f"; {self.non_finite} with an undefined (NaN) margin" if self.non_finite else ""
         return (
             f"sweep: {self.n} instances in {self.seconds:.2f} s ({rate:.3g}/s), {worst} at {where}{extra}; "
             f"the {len(self.examples)} worst re-checked by the full check as explicit examples"
@@ -73,12 +77,14 @@ def run_sweep(sweep: Sweep, n: int, seed: int) -> SweepResult:
     if margins.size != n or any(v.shape[:1] != (n,) for v in arrays.values()):
         raise ValueError(f"a sweep must draw and score exactly {n} instances")
     finite = np.isfinite(margins)
-    # non-finite margins first (an overflow or a NaN is worth a full check), then the smallest margins
-    key = np.where(finite, margins, -np.inf)
-    k = min(sweep.worst, n)
-    idx = np.argpartition(key, k - 1)[:k] if k < n else np.arange(n)
+    # NaN first (a margin that could not be computed is worth a full check), then the smallest margins;
+    # +inf (outside the hypotheses) never
+    key = np.where(np.isnan(margins), -np.inf, margins)
+    k = min(sweep.worst, int(np.sum(key < np.inf)))
+    idx = np.argpartition(key, k - 1)[:k] if 0 < k < n else np.arange(n)[key < np.inf][:k]
     idx = idx[np.argsort(key[idx], kind="stable")]
-    examples = [{name: _item(v[i]) for name, v in arrays.items()} for i in idx]
+    convert = sweep.to_params or (lambda instance: instance)
+    examples = [convert({name: _item(v[i]) for name, v in arrays.items()}) for i in idx]
     worst_i = int(np.argmin(np.where(finite, margins, np.inf))) if finite.any() else None
     return SweepResult(
         n=n,
@@ -86,7 +92,7 @@ def run_sweep(sweep: Sweep, n: int, seed: int) -> SweepResult:
         worst_margin=None if worst_i is None else float(margins[worst_i]),
         where={} if worst_i is None else {name: _item(v[worst_i]) for name, v in arrays.items()},
         examples=examples,
-        non_finite=int(n - finite.sum()),
+        non_finite=int(np.isnan(margins).sum()),
     )
 
 

@@ -39,6 +39,7 @@ from checker.parse import Z
 from checker.property import Property, Source, proves_class
 from checker.simulate.eos_runs import simulate_eos
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
+from properties._sweeps import drift_sweep
 
 PAPER = "gan2026a"
 ARXIV = "2604.02653"
@@ -317,6 +318,7 @@ def make_drift(coefficient: int = 2) -> Property:
             }
         ),
         check=check,
+        sweep=drift_sweep(),
     )
 
 

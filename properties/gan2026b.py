@@ -27,6 +27,7 @@ from checker.models.product import normal_form as nf
 from checker.models.product import symbolic as ps
 from checker.property import Property, Source, proves_class, require
 from checker.verdict import Evidence, EvidenceClass, Verdict
+from properties._sweeps import thm_sweep
 
 PAPER = "gan2026b"
 ARXIV = "2606.15551"
@@ -338,6 +339,7 @@ def make_thm(require_c1_positive: bool = True) -> Property:
         ),
         check=check,
         recheck=recheck,
+        sweep=thm_sweep(require_c1_positive),
         uses_jax=True,
     )
 
