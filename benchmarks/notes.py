@@ -6,7 +6,7 @@ same run (never typed in), while the explanation can be read and reviewed as tex
 
 from __future__ import annotations
 
-from benchmarks import certified_batch, cold_loss, dask_run, gd_throughput
+from benchmarks import certified_batch, cold_loss, dask_run, gd_throughput, sweep_rate
 from benchmarks.arb_vs_mpmath import ArbRow
 from benchmarks.peak import Peak
 
@@ -28,6 +28,7 @@ def summary(
     cold_rows: list[cold_loss.ColdRow],
     dask_rows: list[dask_run.DaskRow],
     dask_same: str,
+    sweep_rows: list[sweep_rate.SweepRow],
 ) -> list[str]:
     n = 10**5 if any(r.n == 10**5 for r in rows) else max(r.n for r in rows)
     get = gd_throughput.rate
@@ -61,6 +62,7 @@ def summary(
         f"(naive ball step: {_fmt(naive_ratio, 'x')}) | {_verdict(arb_ratio, 8)} |",
         *_new_targets(rows, poly, n, cert_rows, cold_rows),
         _dask_target(dask_rows, dask_same),
+        _sweep_target(sweep_rows),
         "| >= 1e11 trajectory-steps/s on an H100 | not measured: no GPU machine was lent to this task | not measured |",
         "",
         f"Other figures at batch {n:.0e}: JAX float32 / float64 = {_fmt(j32 / j64 if j32 and j64 else None, 'x')}; "
@@ -110,8 +112,18 @@ def _new_targets(
         "| certified batch >= 100x the arb path, batch >= 1e3 | "
         + (", ".join(f"{v:.0f}x at {b:.0e}" for b, v in sorted(batch_ratios.items())) or "-")
         + f" (vs product_ball at 256 bits) | {_verdict(batch_ratios.get(best_batch) if best_batch else None, 100)} |",
-        "| sweep phase: instances/s with sweeps vs without | not built yet | not measured |",
     ]
+
+
+def _sweep_target(rows: list[sweep_rate.SweepRow]) -> str:
+    parts = []
+    for prop_id in dict.fromkeys(r.prop_id for r in rows):
+        off = next((r for r in rows if r.prop_id == prop_id and not r.with_sweep), None)
+        on = next((r for r in rows if r.prop_id == prop_id and r.with_sweep), None)
+        if off and on and off.rate:
+            parts.append(f"{prop_id} {on.rate / off.rate:.0f}x ({on.instances} vs {off.instances} instances)")
+    got = "; ".join(parts) or "not measured"
+    return f"| sweep phase: instances/s with sweeps vs without (ci) | {got} | {'measured' if parts else '-'} |"
 
 
 def _dask_target(rows: list[dask_run.DaskRow], same: str) -> str:

@@ -15,7 +15,16 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import arb_vs_mpmath, certified_batch, cold_loss, dask_run, end_to_end, gd_throughput, peak
+from benchmarks import (
+    arb_vs_mpmath,
+    certified_batch,
+    cold_loss,
+    dask_run,
+    end_to_end,
+    gd_throughput,
+    peak,
+    sweep_rate,
+)
 from benchmarks.common import cpu_model, load_average, table, versions
 
 OUT = Path(__file__).resolve().parent / "RESULTS.md"
@@ -138,6 +147,22 @@ def _cold_section(rows: list[cold_loss.ColdRow]) -> list[str]:
     return [*out, table(head, body), ""]
 
 
+def _sweep_section(rows: list[sweep_rate.SweepRow], profile: str) -> list[str]:
+    out = [f"## 7. Sweep phase vs Hypothesis alone, profile {profile}", "", sweep_rate.__doc__.strip(), ""]
+    body = []
+    for prop_id in dict.fromkeys(r.prop_id for r in rows):
+        off = next((r for r in rows if r.prop_id == prop_id and not r.with_sweep), None)
+        on = next((r for r in rows if r.prop_id == prop_id and r.with_sweep), None)
+        for r in (off, on):
+            if r is not None:
+                ratio = _ratio(on.rate, off.rate) if r is on and off and on else "-"
+                body.append(
+                    [prop_id, "yes" if r.with_sweep else "no", r.instances, r.seconds, r.rate, ratio, r.verdict]
+                )
+    head = ["property", "sweep", "instances checked", "check s", "instances/s", "with/without", "verdict"]
+    return [*out, table(head, body), ""]
+
+
 def _dask_section(rows: list[dask_run.DaskRow], same: str, profile: str) -> list[str]:
     out = [f"## 6. Dask LocalCluster vs in-process, `eoscheck run --profile {profile}`", "", dask_run.__doc__.strip()]
     base = rows[0].wall_s
@@ -219,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         steps=20 if args.quick else 200,
         arb_steps=200 if args.quick else 2000,
     )
+    say("sweep phase vs Hypothesis alone")
+    sweep_rows = sweep_rate.run(profile="quick" if args.quick else "ci")
     cold_rows: list[cold_loss.ColdRow] = []
     dask_rows: list[dask_run.DaskRow] = []
     dask_same = ""
@@ -233,12 +260,13 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks import notes
 
     lines = _header(pk, load_start, load_average(), time.perf_counter() - t0, args.quick)
-    lines += notes.summary(gd_rows, arb_rows, pk, POLY, cert_rows, cold_rows, dask_rows, dask_same)
+    lines += notes.summary(gd_rows, arb_rows, pk, POLY, cert_rows, cold_rows, dask_rows, dask_same, sweep_rows)
     lines += _throughput_section(gd_rows, pk, sizes)
     lines += _arb_section(arb_rows, ops, steps)
     if e2e_rows:
         lines += _e2e_section(e2e_rows)
     lines += _certified_section(cert_rows)
+    lines += _sweep_section(sweep_rows, "quick" if args.quick else "ci")
     if cold_rows:
         lines += _cold_section(cold_rows)
     if dask_rows:

@@ -155,9 +155,9 @@ def _run_hypothesis(prop: Property, prof: Profile, run_seed: int, database: bool
     test._hypothesis_internal_add_digest = prop.id.encode()  # type: ignore[attr-defined]
     searched = given(strategy)(test)
     swept = None
-    if prop.sweep is not None:  # the sweep's worst instances run first, as explicit examples
-        from checker.sweep import run_sweep, sweep_size
+    from checker.sweep import enabled, run_sweep, sweep_size
 
+    if prop.sweep is not None and enabled():  # the sweep's worst instances run first, as explicit examples
         try:
             swept = run_sweep(prop.sweep, sweep_size(prof.name), property_seed(run_seed, prop.id))
         except Exception as exc:

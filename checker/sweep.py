@@ -17,6 +17,7 @@ there) and may be a cheaper float approximation of the check's margin: it only r
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from typing import Any
 import numpy as np
 
 SWEEP_SIZES: dict[str, int] = {"quick": 10_000, "ci": 100_000, "thorough": 1_000_000}
+DISABLE_ENV = "EOSCHECK_NO_SWEEP"  # =1: skip every sweep (Hypothesis alone; for comparisons and debugging)
 
 Draw = Callable[[np.random.Generator, int], Mapping[str, np.ndarray]]
 Margin = Callable[[Mapping[str, np.ndarray]], np.ndarray]
@@ -63,6 +65,10 @@ class SweepResult:
             f"sweep: {self.n} instances in {self.seconds:.2f} s ({rate:.3g}/s), {worst} at {where}{extra}; "
             f"the {len(self.examples)} worst re-checked by the full check as explicit examples"
         )
+
+
+def enabled() -> bool:
+    return os.environ.get(DISABLE_ENV, "").strip() not in {"1", "true", "yes"}
 
 
 def sweep_size(profile: str) -> int:

@@ -97,3 +97,9 @@ def test_run_sweep_ranks_non_finite_first_then_lowest() -> None:
     assert [e["i"] for e in res.examples] == [7, 49, 51] or [e["i"] for e in res.examples] == [7, 51, 49]
     assert res.worst_margin == 1.0 and res.where["i"] in (49, 51) and res.non_finite == 1
     assert isinstance(res.examples[0]["i"], int)  # plain Python values, as a strategy would give
+
+
+def test_sweeps_can_be_switched_off(monkeypatch) -> None:
+    monkeypatch.setenv("EOSCHECK_NO_SWEEP", "1")
+    res = run_property(_prop(Sweep(_draw, _vector_margin, worst=3)), profile="quick", seed=7, database=False)
+    assert res.verdict is not Verdict.REFUTED and not any(n.startswith("sweep:") for n in res.notes)

@@ -1,0 +1,57 @@
+"""Instances checked per second per swept property: the sweep phase against Hypothesis alone, same run.
+
+``eoscheck run ID --profile ci`` for each property that declares a sweep, once as is and once with
+``EOSCHECK_NO_SWEEP=1``, each in a fresh process. Without the sweep the instances are Hypothesis's examples;
+with it, the N swept instances plus Hypothesis's examples (which now include the sweep's worst). The rate
+divides by the property's own check time as the runner records it (sweep included), not the process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SWEPT = ("GAN-A-DRIFT", "GAN-B-THM")
+_N = re.compile(r"^sweep: (\d+) instances")
+
+
+@dataclass
+class SweepRow:
+    prop_id: str
+    with_sweep: bool
+    instances: int
+    seconds: float
+    verdict: str
+
+    @property
+    def rate(self) -> float:
+        return self.instances / self.seconds if self.seconds > 0 else 0.0
+
+
+def _run(prop_id: str, profile: str, sweep: bool) -> SweepRow | None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if not sweep:
+        env["EOSCHECK_NO_SWEEP"] = "1"
+    argv = [sys.executable, "-m", "checker.cli.main", "run", prop_id, "--profile", profile, "--no-report", "--json"]
+    proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
+    if proc.returncode not in (0, 1):
+        return None
+    (claim,) = json.loads(proc.stdout)["claims"]
+    swept = next((int(m.group(1)) for n in claim["notes"] if (m := _N.match(n))), 0)
+    return SweepRow(prop_id, sweep, swept + claim["hypothesis"]["examples"], claim["seconds"], claim["verdict"])
+
+
+def run(profile: str = "ci", props: tuple[str, ...] = SWEPT) -> list[SweepRow]:
+    rows = []
+    for prop_id in props:
+        for sweep in (False, True):
+            row = _run(prop_id, profile, sweep)
+            if row is not None:
+                rows.append(row)
+    return rows
