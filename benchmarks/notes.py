@@ -99,16 +99,16 @@ def _new_targets(
         f"{warm.wall_s:.2f} s with the persistent cache warm, {first.wall_s:.2f} s on a first run "
         f"(baseline {base.wall_s:.2f} s: {base.wall_s / warm.wall_s:.2f}x and {base.wall_s / first.wall_s:.2f}x)"
         if warm and first and base and warm.wall_s and first.wall_s and base.wall_s
-        else "not measured (--skip-e2e, or a variant failed: see section 5)"
+        else "not measured (--skip-e2e, or a variant failed: see section 6)"
     )
     return [
         f"| cold `eoscheck loss` on log(1+e^z) - 0.8 z <= 2.5 s on 2 cores | {cold} | "
-        f"{_verdict(1 / warm.wall_s if warm and warm.wall_s else None, 1 / 2.5)} (what remains: section 5 and "
+        f"{_verdict(1 / warm.wall_s if warm and warm.wall_s else None, 1 / 2.5)} (what remains: section 6 and "
         "'Cold start' below) |",
         f"| full kernel within 1.5x of the bare jitted loop, batch {n:.0e} | full/bare = {_fmt(kernel, 'x')} "
         f"(with no stopping events: {_fmt(q_kernel, 'x')}); full JAX / numpy with the same semantics = "
         f"{_fmt(j64 / full_np if j64 and full_np else None, 'x')} | {_verdict(kernel, 1 / 1.5)} "
-        "(see 'Stopping events') |",
+        "(see 'Full kernel vs bare loop') |",
         "| certified batch >= 100x the arb path, batch >= 1e3 | "
         + (", ".join(f"{v:.0f}x at {b:.0e}" for b, v in sorted(batch_ratios.items())) or "-")
         + f" (vs product_ball at 256 bits) | {_verdict(batch_ratios.get(best_batch) if best_batch else None, 100)} |",
@@ -128,7 +128,7 @@ def _sweep_target(rows: list[sweep_rate.SweepRow]) -> str:
 
 def _dask_target(rows: list[dask_run.DaskRow], same: str) -> str:
     if len(rows) < 2 or rows[0].wall_s is None or rows[1].wall_s is None:
-        return "| Dask LocalCluster: same results as in-process, ci catalogue | not measured (see section 6) | - |"
+        return "| Dask LocalCluster: same results as in-process, ci catalogue | not measured (see section 7) | - |"
     speed = rows[0].wall_s / rows[1].wall_s
     return (
         f"| Dask LocalCluster: same results as in-process, ci catalogue | {same}; {rows[1].engine} "

@@ -130,7 +130,7 @@ def _certified_section(rows: list[certified_batch.CertRow]) -> list[str]:
 
 
 def _cold_section(rows: list[cold_loss.ColdRow]) -> list[str]:
-    out = ["## 5. Cold `eoscheck loss`: this tree vs the baseline, same run", "", cold_loss.__doc__.strip(), ""]
+    out = ["## 6. Cold `eoscheck loss`: this tree vs the baseline, same run", "", cold_loss.__doc__.strip(), ""]
     base = next((r for r in rows if r.variant.startswith("baseline") and r.wall_s), None)
     body = [
         [
@@ -148,7 +148,7 @@ def _cold_section(rows: list[cold_loss.ColdRow]) -> list[str]:
 
 
 def _sweep_section(rows: list[sweep_rate.SweepRow], profile: str) -> list[str]:
-    out = [f"## 7. Sweep phase vs Hypothesis alone, profile {profile}", "", sweep_rate.__doc__.strip(), ""]
+    out = [f"## 5. Sweep phase vs Hypothesis alone, profile {profile}", "", sweep_rate.__doc__.strip(), ""]
     body = []
     for prop_id in dict.fromkeys(r.prop_id for r in rows):
         off = next((r for r in rows if r.prop_id == prop_id and not r.with_sweep), None)
@@ -164,7 +164,7 @@ def _sweep_section(rows: list[sweep_rate.SweepRow], profile: str) -> list[str]:
 
 
 def _dask_section(rows: list[dask_run.DaskRow], same: str, profile: str) -> list[str]:
-    out = [f"## 6. Dask LocalCluster vs in-process, `eoscheck run --profile {profile}`", "", dask_run.__doc__.strip()]
+    out = [f"## 7. Dask LocalCluster vs in-process, `eoscheck run --profile {profile}`", "", dask_run.__doc__.strip()]
     base = rows[0].wall_s
     body = [
         [
