@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import gd_throughput, notes
 from benchmarks.arb_vs_mpmath import ArbRow
+from benchmarks.certified_batch import CertRow
 from benchmarks.common import table
 from benchmarks.peak import Peak
 
@@ -17,13 +18,13 @@ POLY = next(k for k in gd_throughput.LOSSES if "polynomial" in k)
 PEAK = Peak(dgemm_gflops=10.0, dgemm_n=2048, nominal_gflops=80.0, nominal_note="test")
 
 
-def _rows(jax64: float, numpy: float) -> list[gd_throughput.Row]:
+def _rows(jax64: float, numpy: float, bare: float) -> list[gd_throughput.Row]:
     rows = []
     for loss in gd_throughput.LOSSES:
         for impl, rate in (
             ("JAX float64", jax64),
             ("JAX float32", 2 * jax64),
-            ("bare JAX float64 (no checks)", 2 * jax64),
+            ("bare JAX float64 (no checks)", bare * jax64),
             ("numpy float64 (vectorised loop)", numpy),
         ):
             rows.append(gd_throughput.Row(loss, 10**5, impl, 100, rate, 0.0, 9))
@@ -38,20 +39,30 @@ def _arb(ratio: float) -> list[ArbRow]:
     ]
 
 
-def _summary(jax64: float, numpy: float, arb_ratio: float) -> str:
-    return "\n".join(notes.summary(_rows(jax64, numpy), _arb(arb_ratio), PEAK, POLY))
+def _cert(speedup: float) -> list[CertRow]:
+    return [
+        CertRow("arb product_ball, 256 bits", 1, 2000, 1e5, 1.0),
+        CertRow("float64 interval batch", 10**4, 200, 1e5 * speedup, 1.0),
+    ]
+
+
+def _summary(jax64: float, numpy: float, arb_ratio: float, bare: float = 1.2, cert: float = 150.0) -> str:
+    rows, arb = _rows(jax64, numpy, bare), _arb(arb_ratio)
+    return "\n".join(notes.summary(rows, arb, PEAK, POLY, _cert(cert), [], [], "", []))
 
 
 def test_targets_met_when_the_figures_say_so():
-    # 4e8 steps/s * 9 flops = 3.6 GFLOP/s = 36% of the 10 GFLOP/s dgemm peak; 20x numpy; arb 9x mpmath.
+    # 4e8 steps/s * 9 flops = 3.6 GFLOP/s = 36% of the 10 GFLOP/s dgemm peak; 20x numpy; arb 9x mpmath;
+    # the full kernel at 1/1.2 of the bare loop; the certified batch at 150x arb.
     text = _summary(4e8, 2e7, 9.0)
     assert "NOT met" not in text
     assert "| 20x (half" in text and "36.0% of measured dgemm peak" in text and "| 9.00x" in text
+    assert "full/bare = 0.83x" in text and "150x at 1e+04" in text
 
 
 def test_targets_missed_are_reported_as_missed():
-    text = _summary(1e8, 2e7, 3.0)  # 5x numpy, 9% of peak, arb 3x
-    assert text.count("NOT met") == 3
+    text = _summary(1e8, 2e7, 3.0, bare=2.0, cert=30.0)  # 5x numpy, 9% of peak, arb 3x, kernel 0.5x, cert 30x
+    assert text.count("NOT met") == 5
     assert "not measured: no GPU" in text
 
 
