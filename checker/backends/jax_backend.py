@@ -12,18 +12,16 @@ from typing import Any
 
 import jax
 
-_config: Any = jax.config  # untyped in jax
-_config.update("jax_enable_x64", True)
-
-from checker.simulate import compile_cache  # noqa: E402
-
-compile_cache.enable()  # compiled programs persist across processes (EOSCHECK_NO_JAX_CACHE=1 turns it off)
+jax.config.update("jax_enable_x64", True)
 
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 import sympy as sp  # noqa: E402
 
 from checker.backends.translate import Ops, compile_expr  # noqa: E402
+from checker.simulate import compile_cache  # noqa: E402
+
+compile_cache.enable()  # compiled programs persist across processes (EOSCHECK_NO_JAX_CACHE=1 turns it off)
 
 
 def _ratio(p: int, q: int) -> float:
