@@ -57,7 +57,8 @@ def thm_sweep(require_c1_positive: bool) -> Sweep:
             r = simulate_product_batch(pl.loss, x0, z / x0, eta, steps=THM_SWEEP_STEPS, grad_tol=1e-10)
             m = np.where(r.diverged, -1.0, (2 / eta - r.sharpness) * eta)
             if require_c1_positive:
-                m = np.where(np.asarray(ps_c1(pl, x)) > 0, m, np.inf)
+                c1 = np.vectorize(lambda v, pl=pl: ps_c1(pl, float(v)))(x)  # the check's own c1, per instance
+                m = np.where(c1 > 0, m, np.inf)
             out[sel] = m
         return out
 
