@@ -28,6 +28,11 @@ from benchmarks import (
 from benchmarks.common import cpu_model, load_average, table, versions
 
 OUT = Path(__file__).resolve().parent / "RESULTS.md"
+COMPILE_NOTE = (
+    "The compile column is the first call minus the median call: with the persistent compilation cache warm"
+    " (the usual case: see section 6) it is the time to load the compiled kernel from the cache, not XLA's"
+    " compile time; run with EOSCHECK_NO_JAX_CACHE=1 to measure compilation."
+)
 POLY = next(k for k in gd_throughput.LOSSES if "polynomial" in k)
 
 
@@ -68,6 +73,8 @@ def _throughput_section(rows: list[gd_throughput.Row], pk: peak.Peak, sizes: tup
     out += [
         "Python-loop rates are measured at batch <= 1e3 only (one trajectory at a time, so the rate does not",
         "depend on the batch); the f64/Python column uses the largest batch measured. " + gd_throughput.flops_note(),
+        "",
+        COMPILE_NOTE,
         "",
     ]
     return out
