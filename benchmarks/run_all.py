@@ -225,6 +225,17 @@ def _header(pk: peak.Peak, load_start: str, load_end: str, elapsed: float, quick
     return out
 
 
+def _kept_sections(path: Path) -> str:
+    """Sections other benchmarks write into RESULTS.md between their own markers (benchmarks/network.py):
+    carried over unchanged, since this run does not measure them."""
+    from benchmarks import network
+
+    text = path.read_text() if path.is_file() else ""
+    if network.BEGIN in text and network.END in text:
+        return "\n" + text[text.index(network.BEGIN) : text.index(network.END) + len(network.END)] + "\n"
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the script, not the machine")
@@ -279,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     if dask_rows:
         lines += _dask_section(dask_rows, dask_same, "quick" if args.quick else "ci")
     lines += notes.analysis()
-    Path(args.out).write_text("\n".join(lines) + "\n")
+    Path(args.out).write_text("\n".join(lines) + "\n" + _kept_sections(Path(args.out)))
     say(f"wrote {args.out}")
     return 0
 
