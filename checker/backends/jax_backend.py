@@ -15,7 +15,6 @@ import jax
 jax.config.update("jax_enable_x64", True)
 
 import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
 import sympy as sp  # noqa: E402
 
 from checker.backends.translate import Ops, compile_expr  # noqa: E402
@@ -40,8 +39,8 @@ def _pow_int(x: Any, n: int) -> Any:
 JAX_OPS = Ops(
     name="jax",
     rational=_ratio,
-    pi=lambda: float(np.pi),
-    e=lambda: float(np.e),
+    pi=lambda: math.pi,
+    e=lambda: math.e,
     exp=jnp.exp,
     log=jnp.log,
     sqrt=jnp.sqrt,
