@@ -17,7 +17,7 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 
 def test_bce_product_stable_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "log(1+exp(z)) - 0.8*z", "--eta", "0.2", "--runs", "32", "--json")
+    code, out, _ = _run(capsys, "log(1+exp(z)) - 0.8*z", "--eta", "0.2", "--runs", "32", "--no-basin", "--json")
     assert code == 0
     doc = json.loads(out)
     (m,) = doc["minimizers"]
@@ -33,17 +33,18 @@ def test_bce_product_stable_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cosh_not_product_stable_shows_divergence(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "cosh(z-1)", "--eta", "0.04", "--runs", "32", "--no-diagram")
+    code, out, _ = _run(capsys, "cosh(z-1)", "--eta", "0.04", "--runs", "32", "--no-diagram", "--no-basin")
     assert code == 1
     lines = out.splitlines()
     assert "NOT product-stable" in lines[1] and "CERTIFIED" in lines[1]
+    assert lines[2].startswith("GD convergence at the EoS (simulated) [REFUTED]")
     assert "diverged 100.0%" in out
 
 
 def test_square_loss_degenerate_with_reason(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "(z-1)**2/2", "--no-sim", "--no-diagram")
     assert code == 1
-    assert "degenerate" in out.splitlines()[1] and "PROVED" in out.splitlines()[1]
+    assert "alpha_l(z*) = 0 exactly" in out.splitlines()[1] and "PROVED" in out.splitlines()[1]
     assert "O(eta^2) terms of P" in out and "mirror regime" in out
 
 

@@ -34,8 +34,8 @@ def _minimum_near(loss: Loss, z: float):  # type: ignore[no-untyped-def]
 def test_catalogue(text: str, verdict: str, alpha: int) -> None:
     loss = Loss.from_string(text)
     st = product_stability(loss, _minimum_near(loss, 1.0))
-    assert st.verdict == verdict
-    assert st.evidence == ("PROVED" if verdict == "degenerate" else "CERTIFIED")
+    assert st.kind == verdict
+    assert st.level == ("PROVED" if verdict == "degenerate" else "CERTIFIED")
     with ball_precision(st.prec):
         assert st.alpha.overlaps(arb(alpha))
     assert st.certificates
@@ -48,7 +48,7 @@ def test_bce_matches_closed_form(p: str) -> None:
     st = product_stability(loss, critical_points(loss).minima[0])
     q = Fraction(p)
     v = q * (1 - q)
-    assert st.verdict == "product-stable"
+    assert st.kind == "product-stable"
     with ball_precision(st.prec):
         assert st.alpha.overlaps(to_arb(2 * v * v * (1 - 3 * v)))
         assert not st.alpha.overlaps(to_arb(2 * v * v * (1 - 2 * v)))  # mutant: wrong constant
@@ -67,7 +67,7 @@ def test_mutant_alpha_formula_is_caught() -> None:
 
 def test_zhu_both_minima_product_stable() -> None:
     loss = Loss.from_string("(z**2-1)**2/4")
-    verdicts = [product_stability(loss, p).verdict for p in critical_points(loss).minima]
+    verdicts = [product_stability(loss, p).kind for p in critical_points(loss).minima]
     assert verdicts == ["product-stable", "product-stable"]
 
 
@@ -75,14 +75,14 @@ def test_degenerate_by_exact_algebraic_root() -> None:
     """alpha is not identically 0 here, but vanishes at z* = 0 exactly (found via the polynomial route)."""
     loss = Loss.from_string("z**2/2 + z**3/6 + z**4/8")
     st = product_stability(loss, critical_points(loss).minima[0])
-    assert st.verdict == "degenerate" and "divides" in st.exact_zero
+    assert st.kind == "degenerate" and "divides" in st.exact_zero
 
 
 def test_near_degenerate_is_not_called_degenerate() -> None:
     """alpha(z*) = 3 - 24*0.1246666 = 0.008: small but nonzero: ball arithmetic must decide it, not call it 0."""
     loss = Loss.from_string("z**2/2 + z**3/6 + 0.124666666666*z**4")
     st = product_stability(loss, critical_points(loss).minima[0])
-    assert st.verdict == "product-stable" and st.evidence == "CERTIFIED"
+    assert st.kind == "product-stable" and st.level == "CERTIFIED"
 
 
 def test_precision_is_raised_automatically_and_undecided_reports_width() -> None:
@@ -90,9 +90,9 @@ def test_precision_is_raised_automatically_and_undecided_reports_width() -> None
     loss = Loss.from_string("z**2/2 + z**3/6 + (1/8 - 10**(-60)/24)*z**4")
     point = critical_points(loss).minima[0]
     low = product_stability(loss, point, max_prec=128)
-    assert low.verdict == "undecided" and low.evidence == "UNDECIDED" and "width" in low.reason
+    assert low.kind == "undecided" and low.level == "UNDECIDED" and "width" in low.reason
     high = product_stability(loss, point)
-    assert high.verdict == "product-stable" and high.prec > 128
+    assert high.kind == "product-stable" and high.prec > 128
     with ball_precision(high.prec):
         assert high.alpha.overlaps(arb(10) ** -60)
 
@@ -107,7 +107,7 @@ def test_degenerate_certificates_are_nontrivial_and_reverify() -> None:
 
     loss = Loss.from_string("(z-1)**2/2 + (z-1)**3/3 + (z-1)**4/2")
     st = product_stability(loss, _minimum_near(loss, 1.0))
-    assert st.verdict == "degenerate"
+    assert st.kind == "degenerate"
     assert st.certificates
     for cert in st.certificates:
         assert cert["kind"] == "symbolic-zero"

@@ -26,7 +26,7 @@ from checker.certify.krawczyk import krawczyk_1d
 from checker.certify.minimizers import CriticalPoint
 from checker.loss import Loss
 from checker.parse import Z
-from checker.verdict import Enclosure
+from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
 
 MAX_PREC = REFINE_BITS_MAX
 SYMPY_TIMEOUT_S = 5.0
@@ -34,8 +34,11 @@ SYMPY_TIMEOUT_S = 5.0
 
 @dataclass
 class Stability:
-    verdict: str  # product-stable | not-product-stable | degenerate | undecided
-    evidence: str  # PROVED | CERTIFIED | UNDECIDED
+    """The decision at one minimiser: ``kind`` names it, ``level``/``evidence_class`` rate it (typed, so that
+    :meth:`evidence` goes through the Evidence guard: no CERTIFIED from floats)."""
+
+    kind: str  # product-stable | not-product-stable | degenerate | undecided
+    level: Verdict  # PROVED | CERTIFIED | UNDECIDED
     box: arb  # z* enclosure at the final precision
     alpha: arb
     a: arb  # l''(z*)
@@ -45,6 +48,23 @@ class Stability:
     reason: str
     exact_zero: str = ""  # how alpha = 0 was decided, when degenerate
     certificates: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def evidence_class(self) -> EvidenceClass:
+        return {Verdict.PROVED: EvidenceClass.SYMBOLIC, Verdict.CERTIFIED: EvidenceClass.BALL}.get(
+            self.level, EvidenceClass.NONE
+        )
+
+    def evidence(self, summary: str, certificates: list[dict[str, Any]]) -> Evidence:
+        """The guarded Evidence record of this decision (balls stay balls until the claim is serialised)."""
+        return Evidence(
+            verdict=self.level,
+            evidence_class=self.evidence_class,
+            summary=summary,
+            numbers={"z": Enclosure.from_arb(self.box), "alpha": Enclosure.from_arb(self.alpha)},
+            certificates=certificates,
+            precision=f"arb {self.prec} bits",
+        )
 
 
 def alpha_expr(loss: Loss) -> sp.Expr:
@@ -108,7 +128,7 @@ def exact_alpha_zero(loss: Loss, zbox: arb) -> tuple[str, list[tuple[sp.Expr, st
                     ]
         return None
 
-    found = _run_with_timeout(polynomial, SYMPY_TIMEOUT_S)
+    found: tuple[str, list[tuple[sp.Expr, str]]] | None = _run_with_timeout(polynomial, SYMPY_TIMEOUT_S)
     if found:
         return found
 
@@ -156,7 +176,7 @@ def product_stability(loss: Loss, point: CriticalPoint, *, max_prec: int = MAX_P
             )
             return Stability(
                 verdict,
-                "CERTIFIED",
+                Verdict.CERTIFIED,
                 box,
                 alpha,
                 a,
@@ -173,7 +193,7 @@ def product_stability(loss: Loss, point: CriticalPoint, *, max_prec: int = MAX_P
                 certs = [certificate.symbolic_zero(expr, f"alpha_l(z*) = 0: {said}") for expr, said in identities]
                 return Stability(
                     "degenerate",
-                    "PROVED",
+                    Verdict.PROVED,
                     box,
                     arb(0),
                     a,
@@ -188,7 +208,7 @@ def product_stability(loss: Loss, point: CriticalPoint, *, max_prec: int = MAX_P
             width = float(alpha.rad()) * 2
             return Stability(
                 "undecided",
-                "UNDECIDED",
+                Verdict.UNDECIDED,
                 box,
                 alpha,
                 a,

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from checker.lossval.finite_eta import nf_final_sigma_array
+from checker.verdict import Verdict
 
 SIGMA_LO, SIGMA_HI = 0.01, 0.1
 DEFAULT_RUNS = 10_000
@@ -43,16 +44,48 @@ class SimulationEvidence:
     predicted_agreement: float | None  # fraction of tolerance-regime converged runs within tolerance
     worst_gap_error: float | None  # max |lambda - pred| / (2/eta - pred) over those runs
     divergence_agreement: float | None  # fraction whose diverged/not matches GAN-A-NF (1 + r sigma_0 <= 0)
-    verdict: str  # CORROBORATED | UNDECIDED | REFUTED-candidate
+    verdict: Verdict  # of "every simulated run converges": CORROBORATED | REFUTED | UNDECIDED
     summary: str
     sharpness_samples: list[float] = field(default_factory=list)
     mp_replays: list[dict[str, Any]] = field(default_factory=list)
 
 
-def starts(z_star: float, a: float, eta: float, runs: int, seed: int) -> tuple[np.ndarray, ...]:
+def convergence_verdict(
+    runs: int, diverged: int, unsettled: int, steps: int, replays: list[dict[str, Any]]
+) -> tuple[Verdict, str]:
+    """The block's verdict on "GD converges from every simulated start".
+
+    CORROBORATED only if every run converged and the mpmath replays agree; REFUTED when a run diverged and
+    its mpmath replay diverged too (an independent re-check of the counterexample); otherwise UNDECIDED,
+    saying how many runs diverged or did not settle within the step budget.
+    """
+    replay_ok = all(r["agrees"] for r in replays)
+    if diverged == 0 and unsettled == 0:
+        verdict = Verdict.CORROBORATED if replay_ok else Verdict.UNDECIDED
+        return verdict, f"all {runs} runs converged" + ("" if replay_ok else " (but an mpmath replay disagreed)")
+    confirmed = any(r["float64"]["status"] == "diverged" and r["mpmath"]["status"] == "diverged" for r in replays)
+    parts = []
+    if diverged:
+        parts.append(f"{diverged} of {runs} runs diverged")
+    if unsettled:
+        parts.append(f"{unsettled} of {runs} did not settle within {steps} steps (more --steps would decide them)")
+    text = "NOT all runs converged: " + ", ".join(parts)
+    if diverged and confirmed:
+        return Verdict.REFUTED, text + " (a divergence replayed in mpmath diverges too)"
+    return Verdict.UNDECIDED, text
+
+
+def starts(
+    z_star: float,
+    a: float,
+    eta: float,
+    runs: int,
+    seed: int,
+    sigma_range: tuple[float, float] = (SIGMA_LO, SIGMA_HI),
+) -> tuple[np.ndarray, ...]:
     """(x0, y0, sigma0) per the module docstring."""
     rng = np.random.default_rng(seed)
-    sigma0 = np.exp(np.linspace(math.log(SIGMA_LO), math.log(SIGMA_HI), runs))
+    sigma0 = np.exp(np.linspace(math.log(sigma_range[0]), math.log(sigma_range[1]), runs))
     u0 = rng.choice([-1.0, 1.0], runs) * 10 ** rng.uniform(-7, -5, runs)
     s0 = (2 + sigma0) / (eta * a)
     z = z_star + u0
@@ -72,11 +105,12 @@ def simulate(
     steps: int = DEFAULT_STEPS,
     seed: int = 0,
     mp_replays: int = MP_REPLAYS,
+    sigma_range: tuple[float, float] = (SIGMA_LO, SIGMA_HI),
 ) -> SimulationEvidence:
     from checker.backends import jax_backend  # noqa: F401 - enables float64 before JAX is used
     from checker.simulate.product_jax import simulate_product_batch
 
-    x0, y0, sigma0 = starts(z_star, a, eta, runs, seed)
+    x0, y0, sigma0 = starts(z_star, a, eta, runs, seed, sigma_range)
     if not (np.all(np.isfinite(x0)) and np.all(np.isfinite(y0))):
         return _empty(eta, runs, steps, "s_0 < 2|z*| for these overshoots: no start on the hyperbola")
     # |grad L| ~ a sqrt(s) |u|: stopping at 1e-8 leaves a sharpness change O(u^2), far below the tolerance
@@ -101,25 +135,21 @@ def simulate(
     med = float(np.median(lam[conv])) if conv.any() else None
     replays = _replays(loss, x0, y0, eta, res, mp_replays, grad_tol)
     replay_ok = all(r["agrees"] for r in replays)
+    n_div, n_osc = int(div.sum()), int(osc.sum())
+    verdict, summary = convergence_verdict(runs, n_div, n_osc, steps, replays)
     if agreement is not None:
-        verdict = "CORROBORATED" if agreement == 1.0 and replay_ok else "UNDECIDED"
-        summary = (
-            f"{conv.mean():.1%} of {runs} runs converged; final sharpness within 0.02 (2/eta - pred) + 1e-6 of the "
-            f"GAN-A-NF prediction in {agreement:.1%} of {int(regime.sum())} runs with r sigma_0 >= 1 "
-            f"(worst error {worst:.3g} of the gap)"
+        summary += (
+            f"; final sharpness within 0.02 (2/eta - pred) + 1e-6 of the GAN-A-NF prediction in {agreement:.1%} of "
+            f"{int(regime.sum())} runs with r sigma_0 >= 1 (worst error {worst:.3g} of the gap)"
         )
-    elif p_flip < 0 and div_agree is not None:
-        verdict = "CORROBORATED" if div_agree == 1.0 and replay_ok else "UNDECIDED"
-        summary = (
-            f"{div.mean():.1%} of {runs} runs diverged; divergence matches GAN-A-NF (1 + r sigma_0 <= 0) in "
-            f"{div_agree:.1%} of the {int(decisive.sum())} runs with |1 + r sigma_0| >= 0.5"
+    elif conv.any():
+        e = np.abs(lam[conv] - preds[conv]) / (2 / eta - preds[conv])
+        summary += f"; median error vs GAN-A-NF {float(np.median(e)):.3g} of the gap (mirror regime, r sigma_0 < 1)"
+    if p_flip < 0 and div_agree is not None:
+        summary += (
+            f"; divergence matches GAN-A-NF (1 + r sigma_0 <= 0) in {div_agree:.1%} of the {int(decisive.sum())} "
+            "runs with |1 + r sigma_0| >= 0.5"
         )
-    else:
-        verdict = "UNDECIDED"
-        summary = f"{conv.mean():.1%} converged, {osc.mean():.1%} still oscillating after {steps} steps"
-        if conv.any():
-            e = np.abs(lam[conv] - preds[conv]) / (2 / eta - preds[conv])
-            summary += f"; median error vs GAN-A-NF {float(np.median(e)):.3g} of the gap (mirror regime, r sigma_0 < 1)"
     if not replay_ok:
         summary += "; an mpmath replay disagreed with float64"
     rng = np.random.default_rng(seed + 1)
@@ -145,13 +175,18 @@ def simulate(
     )
 
 
-def _replays(loss: Any, x0: np.ndarray, y0: np.ndarray, eta: float, res: Any, n: int, grad_tol: float) -> list:
+def _replays(
+    loss: Any, x0: np.ndarray, y0: np.ndarray, eta: float, res: Any, n: int, grad_tol: float
+) -> list[dict[str, Any]]:
     """Replay the n fastest-finishing float runs in mpmath (50 digits): same status, same final sharpness."""
     from checker.simulate.product_mp import simulate_product_mp
 
     if n <= 0:
         return []
-    order = np.argsort(res.stop_step)[:n]
+    order = list(np.argsort(res.stop_step)[:n])
+    diverged = np.flatnonzero(res.diverged)
+    if diverged.size and not any(res.diverged[i] for i in order):
+        order.append(int(diverged[np.argmin(res.stop_step[diverged])]))  # re-check one divergence, the fastest
     out = []
     for i in order:
         budget = int(res.stop_step[i]) + 200
@@ -179,4 +214,4 @@ def _replays(loss: Any, x0: np.ndarray, y0: np.ndarray, eta: float, res: Any, n:
 
 
 def _empty(eta: float, runs: int, steps: int, why: str) -> SimulationEvidence:
-    return SimulationEvidence(eta, runs, steps, 0.0, 0.0, 0.0, None, None, None, None, None, "UNDECIDED", why)
+    return SimulationEvidence(eta, runs, steps, 0.0, 0.0, 0.0, None, None, None, None, None, Verdict.UNDECIDED, why)

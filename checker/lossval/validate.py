@@ -1,4 +1,5 @@
-"""The loss-validation job: certified minimisers -> product-stability -> finite eta -> 2-cycles -> simulation.
+"""The loss-validation job: certified cover of the domain -> product-stability per minimiser -> finite eta ->
+2-cycles -> simulation -> basin.
 
 Evidence ladder per minimiser (the verdict levels): the verdict rests on the alpha ball (CERTIFIED) or on a sympy
 identity (PROVED, degenerate case); simulations only CORROBORATE it and never upgrade an UNDECIDED one.
@@ -10,6 +11,7 @@ failing, not a reason to change the certified verdict.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import Any
 
 from flint import arb
@@ -17,26 +19,26 @@ from flint import arb
 from checker.backends.ball import ball_precision
 from checker.backends.precision import REFINE_BITS_MAX, USER_BITS_MAX
 from checker.certify.krawczyk import krawczyk_certificate
-from checker.certify.minimizers import CriticalSet, critical_points
+from checker.certify.minimizers import CriticalPoint
 from checker.certify.period2 import certify_period2, default_sigmas
 from checker.certify.stability import Stability, product_stability
 from checker.loss import Loss
 from checker.lossval import finite_eta
-from checker.lossval.result import EtaResult, LossValidation, MinimizerResult, enc
+from checker.lossval.cover import Piece, build_cover
+from checker.lossval.result import EtaResult, LossValidation, MinimiserResult, enc
+from checker.lossval.simulation import SIGMA_HI, SIGMA_LO
 from checker.parse import Z
 from checker.series import bifurcation
+from checker.verdict import Evidence, EvidenceClass, Verdict
 
 MAX_PREC_LIMIT = USER_BITS_MAX
-
-
-def _sign(x: arb) -> str:
-    return "positive" if x > 0 else "negative" if x < 0 else "undecided"
+BASIN_RUNS = 32  # starts per overshoot in the basin search (x 12 overshoots x 3 rounds)
 
 
 def validate_loss(
     loss: Loss,
     *,
-    domain: tuple[float, float],
+    domain: tuple[Fraction, Fraction],
     etas: Sequence[float] = (),
     runs: int = 10_000,
     steps: int = 20_000,
@@ -44,52 +46,60 @@ def validate_loss(
     max_prec: int = REFINE_BITS_MAX,
     simulate: bool = True,
     diagram: bool = True,
+    basin: bool = False,
+    sigma_range: tuple[float, float] = (SIGMA_LO, SIGMA_HI),
     seed: int = 0,
     progress: Callable[[str], None] = lambda msg: None,
 ) -> LossValidation:
-    progress("certifying critical points")
-    cs = critical_points(loss, domain, prec=prec)
-    out = LossValidation(
-        loss=loss.to_json(),
-        domain=domain,
-        prec=prec,
-        critical_points=[{"kind": p.kind, "z": enc(p.box)} for p in cs.points],
-        undecided_regions=[{"lo": r.lo, "hi": r.hi, "reason": r.reason} for r in cs.undecided],
-        kinks=[{"lo": r.lo, "hi": r.hi, "reason": r.reason} for r in cs.kinks],
-        minimizers=[],
-    )
-    if not cs.minima:
-        out.no_minimizer_reason = _no_minimizer_reason(cs)
-    if cs.kinks:
+    progress("certifying a cover of the domain")
+    cover = build_cover(loss, domain, prec=prec)
+    out = LossValidation(loss=loss.to_json(), cover=cover, minimisers=[], sigma_range=sigma_range, simulated=simulate)
+    if any("kink" in p.reason for p in cover.undecided):
         out.notes.append("the loss has kinks (abs/sign) in the domain: no minimiser can be certified at a kink")
-    for i, point in enumerate(cs.minima, 1):
+    for i, piece in enumerate(cover.minimisers, 1):
+        if piece.kind == "exact-root":
+            out.minimisers.append(_degenerate_minimum(i, piece))
+            continue
         progress(f"minimiser {i}: product-stability")
+        point = _critical_point(piece)
         st = product_stability(loss, point, max_prec=max_prec)
-        out.minimizers.append(_minimizer(loss, i, point, st, etas, runs, steps, simulate, diagram, seed, progress, out))
+        m = _minimiser(
+            loss, i, piece, point, st, etas, runs, steps, simulate, diagram, seed, sigma_range, progress, out
+        )
+        if basin and simulate:
+            from checker.lossval.basin import measure_basin
+
+            for er in m.etas:
+                progress(f"minimiser {i}: basin at eta={er.eta:g}")
+                er.basin = measure_basin(loss, st, er, runs=min(runs, BASIN_RUNS), steps=steps, seed=seed)
+        out.minimisers.append(m)
     return out
 
 
-def _no_minimizer_reason(cs: CriticalSet) -> str:
-    lo, hi = cs.domain
-    maxima = [p for p in cs.points if p.kind == "maximum"]
-    if not cs.complete:
-        return (
-            f"no minimiser certified in [{lo:g}, {hi:g}]; parts of the domain could not be decided "
-            "(see undecided regions / kinks)"
-        )
-    if not cs.points:
-        if cs.sign_l1 == "negative":
-            return f"l' < 0 on all of [{lo:g}, {hi:g}] (certified): l decreases toward +infinity, no minimiser"
-        if cs.sign_l1 == "positive":
-            return f"l' > 0 on all of [{lo:g}, {hi:g}] (certified): l decreases toward -infinity, no minimiser"
-        return f"l' has no zero in [{lo:g}, {hi:g}] (certified)"
-    return f"l' has {len(cs.points)} certified zero(s) in [{lo:g}, {hi:g}], none a minimum ({len(maxima)} maxima)"
+def _critical_point(piece: Piece) -> CriticalPoint:
+    k = piece.krawczyk
+    assert k is not None and piece.l2 is not None  # a root piece always carries its Krawczyk result
+    return CriticalPoint("minimum", k.box, k, piece.l2)
 
 
-def _minimizer(
+def _degenerate_minimum(index: int, piece: Piece) -> MinimiserResult:
+    """A minimiser with l'' = 0, found exactly: named, with the order of its first non-vanishing derivative."""
+    order = piece.order or 0
+    name = "l" + "'" * order if order <= 4 else f"l^({order})"
+    summary = (
+        f"z* = {piece.value} is a degenerate minimum: l' = 0 there exactly, the first non-vanishing derivative is "
+        f"{name} (order {order}), so l''(z*) = 0 and the threshold 2/(eta l''(z*)) is infinite: the EoS theory "
+        "(product-stability, the flip at 2/eta) does not apply"
+    )
+    ev = Evidence(Verdict.PROVED, EvidenceClass.SYMBOLIC, summary, numbers={"z": str(piece.value), "order": order})
+    return MinimiserResult(index=index, piece=piece, kind="degenerate-minimum", evidence=ev)
+
+
+def _minimiser(
     loss: Loss,
     index: int,
-    point: Any,
+    piece: Piece,
+    point: CriticalPoint,
     st: Stability,
     etas: Sequence[float],
     runs: int,
@@ -97,9 +107,10 @@ def _minimizer(
     simulate: bool,
     diagram: bool,
     seed: int,
+    sigma_range: tuple[float, float],
     progress: Callable[[str], None],
     out: LossValidation,
-) -> MinimizerResult:
+) -> MinimiserResult:
     certs = [
         krawczyk_certificate(
             loss.derivative(1),
@@ -111,39 +122,18 @@ def _minimizer(
         ),
         *st.certificates,
     ]
-    res = MinimizerResult(
-        index=index,
-        z=enc(st.box),
-        alpha=enc(st.alpha) if st.verdict != "degenerate" else {"lo": "0", "hi": "0"},
-        verdict=st.verdict,
-        evidence=st.evidence,
-        reason=st.reason + (f" ({st.exact_zero})" if st.exact_zero else ""),
-        derivatives={"l2": enc(st.a), "l3": enc(st.b), "l4": enc(st.c), "prec": st.prec},
-        certificates=certs,
-    )
+    summary = st.reason + (f" ({st.exact_zero})" if st.exact_zero else "")
+    res = MinimiserResult(index=index, piece=piece, kind=st.kind, evidence=st.evidence(summary, certs), stability=st)
     zf, af = float(st.box.mid()), float(st.a.mid())
-    alpha_f = 0.0 if st.verdict == "degenerate" else float(st.alpha.mid())
+    alpha_f = 0.0 if st.kind == "degenerate" else float(st.alpha.mid())
     chosen = list(etas) or finite_eta.default_etas(af, zf, alpha_f)
     if not etas:
         out.notes.append(f"minimiser {index}: default etas {chosen} (rule in checker/lossval/finite_eta.py)")
+    out.etas = sorted(set(out.etas) | set(chosen))
     with ball_precision(st.prec):
-        alpha_b = arb(0) if st.verdict == "degenerate" else st.alpha
+        alpha_b = arb(0) if st.kind == "degenerate" else st.alpha
         for eta in chosen:
-            eta_b = arb(eta)
-            an = finite_eta.analyse_eta(alpha_b, st.a, st.b, st.box, eta, eta_b)
-            p_sign = _sign(an.P)
-            pred = float(an.limit.mid()) if an.t43_applies else None
-            res.etas.append(
-                EtaResult(
-                    eta=eta,
-                    s_c=enc(an.s_c),
-                    P=enc(an.P),
-                    P_sign=p_sign,
-                    predicted_final_sharpness=pred,
-                    predicted_final_sharpness_enclosure=enc(an.limit) if pred is not None else None,
-                    regime=an.regime,
-                )
-            )
+            res.etas.append(EtaResult(finite_eta.analyse_eta(alpha_b, st.a, st.b, st.box, eta, arb(eta))))
     if diagram and res.etas:
         progress(f"minimiser {index}: period-2 orbits")
         res.bifurcation = _diagram(loss, st, res.etas[0])
@@ -152,29 +142,28 @@ def _minimizer(
 
         for er in res.etas:
             progress(f"minimiser {index}: simulating eta={er.eta:g} ({runs} runs)")
-            p_f = float(arb(er.P["lo"]).union(arb(er.P["hi"])).mid()) if er.P else 0.0
+            p_f = float(er.analysis.P.mid())
             k_f = float(finite_eta.k_coeff(af, zf, er.eta))
-            ev = run_sim(loss, zf, af, p_f, k_f, er.eta, runs=runs, steps=steps, seed=seed)
-            er.simulation = ev.__dict__.copy()
-            contradicts = (st.verdict == "product-stable" and p_f > 0 and ev.diverged_fraction > 0) or (
-                st.verdict == "not-product-stable"
+            ev = run_sim(loss, zf, af, p_f, k_f, er.eta, runs=runs, steps=steps, seed=seed, sigma_range=sigma_range)
+            er.simulation = ev
+            contradicts = (st.kind == "product-stable" and p_f > 0 and ev.diverged_fraction > 0) or (
+                st.kind == "not-product-stable"
                 and ev.divergence_agreement is not None
                 and ev.divergence_agreement < 0.99
             )
             if contradicts:
                 out.notes.append(
-                    f"minimiser {index}, eta={er.eta:g}: simulation disagrees with the prediction: {ev.summary}"
+                    f"minimiser {index}, eta={er.eta:g}: simulation disagrees with the local prediction: {ev.summary}"
                 )
-        if res.evidence == "UNDECIDED" and any(e.simulation.get("verdict") == "CORROBORATED" for e in res.etas):
-            out.notes.append(f"minimiser {index}: simulations do not decide the sign of alpha (float evidence)")
     return res
 
 
 def _diagram(loss: Loss, st: Stability, er: EtaResult) -> dict[str, Any] | None:
     """Certified 2-cycles at a grid of overshoots (at the first eta) next to u^2 = sigma/P."""
-    if er.P is None or er.P_sign == "undecided":
+    P = er.analysis.P
+    if not (P > 0 or P < 0):
         return None
-    p_f = (float(er.P["lo"]) + float(er.P["hi"])) / 2
+    p_f = float(P.mid())
     sig, us, stable, certified, points = [], [], [], [], []
     for sigma in default_sigmas(p_f):
         r = certify_period2(loss, st.box, st.a, er.eta, sigma, p_f, prec=max(st.prec, 128))

@@ -56,7 +56,11 @@ def fmt(v: Any) -> str:
 
 
 def title(doc: dict[str, Any]) -> str:
-    what = "loss validation" if doc["kind"] == "loss" else "property run"
+    if doc["kind"] == "loss":
+        loss = doc.get("extra", {}).get("loss", {})
+        text = (loss.get("loss") or {}).get("text") or (loss.get("family") or {}).get("expr", "")
+        return f"eos-checker report: loss validation of l(z) = {text}, seed {doc['seed']}"
+    what = "property run"
     return f"eos-checker report: {what}, profile {doc['profile']}, seed {doc['seed']}"
 
 
@@ -186,6 +190,10 @@ def split_loss(extra_loss: dict[str, Any]) -> tuple[list[Row], dict[str, list[di
     objects are walked element by element, ``name[i]``), and any object that looks like a
     checker.series plot (a known ``kind`` and a ``title``), at any depth, is drawn.
     """
+    if "headline" in extra_loss or "family" in extra_loss:  # the loss job's own layout
+        from checker.report.loss_view import loss_sections
+
+        return loss_sections(extra_loss)
     scalars: list[Row] = []
     tables: dict[str, list[dict[str, Any]]] = {}
     series: dict[str, Any] = {}
