@@ -157,6 +157,9 @@ def test_stable_loss_exit_0_with_basin_and_report(capsys: pytest.CaptureFixture[
     assert ids[:3] == ["LOSS-STABILITY", "LOSS-CONVERGENCE", "LOSS-MIN-1"]
     assert report["extra"]["loss"]["cover"]["pieces"]
     assert any(k.startswith("basin") for k in report["claims"][2]["evidence"]["series"])
+    capsys.readouterr()
+    assert main(["verify", str(path)]) == 0  # the cover's records (and the minimiser's) re-check
+    assert "LOSS-STABILITY" in capsys.readouterr().out
 
 
 def test_family_quartic_crossing() -> None:

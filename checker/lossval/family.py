@@ -40,6 +40,7 @@ from checker.verdict import Evidence, EvidenceClass, Verdict
 
 MIN_BOXES = 2**-10  # boxes narrower than this fraction of the interval are not split further
 MAX_BOXES = 400
+ALPHA_STRADDLES = "alpha straddles 0 over this box"
 ALPHA_SPLIT = 8  # alpha's sign is taken over this many equal parts of the tight root box (centred form each)
 GAP_BUDGET = 4000  # sign pieces per parameter box before it is split instead
 Fn2 = Callable[[arb, arb], arb]
@@ -268,7 +269,7 @@ def decide_family(
             break
         progress(f"{name} in [{float(a):.6g}, {float(b):.6g}]")
         box = _decide(expr, p, fns, dp, a, b, domain, prec, hints)
-        if box.status == "undecided" and hints is not None and not box.roots:
+        if box.status == "undecided" and hints is not None and box.reason != ALPHA_STRADDLES:
             box = _decide(expr, p, fns, dp, a, b, domain, prec, None)  # the parent's boxes did not carry over
         if box.status == "undecided" and b - a > min_width:
             m = split_point(a, b)
@@ -349,7 +350,7 @@ def _decide(
     if "negative" in signs:
         status = "not-stable"
     elif "undecided" in signs:
-        return Box(a, b, "undecided", "alpha straddles 0 over this box", roots, sign_pieces, alpha_range)
+        return Box(a, b, "undecided", ALPHA_STRADDLES, roots, sign_pieces, alpha_range)
     elif signs:
         status = "stable"
     else:
