@@ -1,20 +1,29 @@
-"""Certified critical points: the THEOREMS 6.1 catalogue, losses without minimiser, kinks, bad domains."""
+"""Certified critical points from the domain cover: the catalogue of losses, losses without minimiser, kinks,
+multiple zeros, bad domains."""
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 
-from checker.certify.minimizers import critical_points, parse_domain
+from checker.certify.minimizers import parse_domain
 from checker.errors import UserInputError
 from checker.loss import Loss
+from checker.lossval.cover import Cover, build_cover
 
 
-def _kinds(text: str, **params: str) -> list[tuple[str, float]]:
-    cs = critical_points(Loss.from_string(text, **params))
-    assert cs.complete
-    return [(p.kind, p.mid) for p in cs.points]
+def _cover(text: str, domain: tuple[float, float] = (-50, 50), prec: int = 128, **params: str) -> Cover:
+    return build_cover(Loss.from_string(text, **params), (Fraction(domain[0]), Fraction(domain[1])), prec=prec)
+
+
+def _kinds(text: str, **params: str) -> list[tuple[str | None, float]]:
+    cover = _cover(text, **params)
+    assert cover.complete
+    return [
+        (p.type, float(p.krawczyk.box.mid()) if p.krawczyk is not None else float(p.value or 0)) for p in cover.critical
+    ]
 
 
 @pytest.mark.parametrize("p", ["0.55", "0.6", "0.7", "0.8", "0.9", "0.95"])
@@ -47,8 +56,8 @@ def test_single_minimum_at_one(text: str) -> None:
 
 
 def test_enclosure_is_tight_and_contains_the_minimiser() -> None:
-    cs = critical_points(Loss.from_string("log(1+exp(z)) - p*z", p="0.8"), prec=200)
-    box = cs.points[0].box
+    (point,) = _cover("log(1+exp(z)) - p*z", prec=200, p="0.8").minimum_points()
+    box = point.box
     assert box.rad() < 1e-50
     from flint import arb
 
@@ -60,25 +69,32 @@ def test_enclosure_is_tight_and_contains_the_minimiser() -> None:
 
 
 def test_no_minimiser_says_why() -> None:
-    cs = critical_points(Loss.from_string("log(1+exp(-z))"))
-    assert cs.points == [] and cs.complete and cs.sign_l1 == "negative"
+    cover = _cover("log(1+exp(-z))")
+    assert cover.critical == [] and cover.complete and cover.sign_everywhere() == "negative"
 
 
 def test_kink_is_reported() -> None:
-    cs = critical_points(Loss.from_string("abs(z-1) + (z-2)**2"))
-    assert [p.kind for p in cs.points] == ["minimum"] and cs.points[0].mid == pytest.approx(1.5)
-    assert cs.kinks and cs.kinks[0].lo <= 1 <= cs.kinks[0].hi
+    cover = _cover("abs(z-1) + (z-2)**2")
+    assert [p.type for p in cover.critical] == ["minimum"]
+    assert float(cover.minimum_points()[0].mid) == pytest.approx(1.5)
+    assert cover.undecided and cover.undecided[0].lo <= 1 <= cover.undecided[0].hi
 
 
-def test_multiple_zero_is_undecided_not_dropped() -> None:
-    cs = critical_points(Loss.from_string("(z-1)**4"))
-    assert cs.points == [] and not cs.complete
-    assert cs.undecided[0].lo <= 1 <= cs.undecided[0].hi
+def test_multiple_zero_is_found_exactly_not_dropped() -> None:
+    cover = _cover("(z-1)**4")
+    (p,) = cover.critical
+    assert cover.complete and p.kind == "exact-root" and p.type == "degenerate-minimum" and p.order == 4
+
+
+def test_multiple_zero_without_exact_form_is_undecided_not_dropped() -> None:
+    cover = _cover("(exp(z-1)-1)**4", (-3, 3))  # l' is not a polynomial: no exact roots, no inclusion
+    assert cover.critical == [] and not cover.complete
+    assert cover.undecided[0].lo <= 1 <= cover.undecided[0].hi
 
 
 def test_domain_restricts_the_search() -> None:
-    cs = critical_points(Loss.from_string("(z**2-1)**2/4"), (0.5, 3.0))
-    assert [p.kind for p in cs.points] == ["minimum"]
+    cover = _cover("(z**2-1)**2/4", (0.5, 3.0))
+    assert [p.type for p in cover.critical] == ["minimum"]
 
 
 @pytest.mark.parametrize("text", ["1", "5,1", "a,b", "0,inf", "nan,1", "1,2,3", "3,3"])

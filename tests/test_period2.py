@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 import sympy as sp
 from flint import arb
 
-from checker.certify.minimizers import critical_points
+from checker.certify.minimizers import CriticalPoint
 from checker.certify.period2 import certify_period2, default_sigmas, frozen_map
 from checker.certify.stability import product_stability
 from checker.loss import Loss
+from checker.lossval.cover import build_cover
 from checker.models.product.normal_form import flip_p, flip_p_at_s
 from checker.parse import Z
+
+
+def _minima(loss: Loss, domain: tuple[float, float] = (-50, 50), prec: int = 128) -> list[CriticalPoint]:
+    return build_cover(loss, (Fraction(domain[0]), Fraction(domain[1])), prec=prec).minimum_points()
 
 
 def _series_p2q(text: str, z_star: int, eta: sp.Rational) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
@@ -59,7 +66,7 @@ def test_general_and_threshold_forms_agree() -> None:
 
 def _setup(text: str, eta: float):  # type: ignore[no-untyped-def]
     loss = Loss.from_string(text)
-    st = product_stability(loss, critical_points(loss).minima[-1])
+    st = product_stability(loss, _minima(loss)[-1])
     p = float(flip_p(st.alpha, st.a, st.b, st.box, arb(eta)).mid())
     return loss, st, p
 

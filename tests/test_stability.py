@@ -9,10 +9,16 @@ import sympy as sp
 from flint import arb
 
 from checker.backends.ball import ball_function, ball_precision, to_arb
-from checker.certify.minimizers import critical_points
+from checker.certify.minimizers import CriticalPoint
 from checker.certify.stability import alpha_expr, product_stability
 from checker.loss import Loss
+from checker.lossval.cover import build_cover
 from checker.parse import Z
+
+
+def _minima(loss: Loss, domain: tuple[float, float] = (-50, 50), prec: int = 128) -> list[CriticalPoint]:
+    return build_cover(loss, (Fraction(domain[0]), Fraction(domain[1])), prec=prec).minimum_points()
+
 
 # (loss, verdict, alpha) from THEOREMS 6.1 / GAN-A-EX
 CATALOGUE = [
@@ -27,7 +33,7 @@ CATALOGUE = [
 
 
 def _minimum_near(loss: Loss, z: float):  # type: ignore[no-untyped-def]
-    return next(p for p in critical_points(loss).minima if abs(p.mid - z) < 1e-6)
+    return next(p for p in _minima(loss) if abs(p.mid - z) < 1e-6)
 
 
 @pytest.mark.parametrize(("text", "verdict", "alpha"), CATALOGUE)
@@ -45,7 +51,7 @@ def test_catalogue(text: str, verdict: str, alpha: int) -> None:
 def test_bce_matches_closed_form(p: str) -> None:
     """alpha = 2v^2(1 - 3v), v = p(1-p): the ball must contain the exact value and exclude a wrong one."""
     loss = Loss.from_string("log(1+exp(z)) - p*z", p=p)
-    st = product_stability(loss, critical_points(loss).minima[0])
+    st = product_stability(loss, _minima(loss)[0])
     q = Fraction(p)
     v = q * (1 - q)
     assert st.kind == "product-stable"
@@ -67,28 +73,28 @@ def test_mutant_alpha_formula_is_caught() -> None:
 
 def test_zhu_both_minima_product_stable() -> None:
     loss = Loss.from_string("(z**2-1)**2/4")
-    verdicts = [product_stability(loss, p).kind for p in critical_points(loss).minima]
+    verdicts = [product_stability(loss, p).kind for p in _minima(loss)]
     assert verdicts == ["product-stable", "product-stable"]
 
 
 def test_degenerate_by_exact_algebraic_root() -> None:
     """alpha is not identically 0 here, but vanishes at z* = 0 exactly (found via the polynomial route)."""
     loss = Loss.from_string("z**2/2 + z**3/6 + z**4/8")
-    st = product_stability(loss, critical_points(loss).minima[0])
+    st = product_stability(loss, _minima(loss)[0])
     assert st.kind == "degenerate" and "divides" in st.exact_zero
 
 
 def test_near_degenerate_is_not_called_degenerate() -> None:
     """alpha(z*) = 3 - 24*0.1246666 = 0.008: small but nonzero: ball arithmetic must decide it, not call it 0."""
     loss = Loss.from_string("z**2/2 + z**3/6 + 0.124666666666*z**4")
-    st = product_stability(loss, critical_points(loss).minima[0])
+    st = product_stability(loss, _minima(loss)[0])
     assert st.kind == "product-stable" and st.level == "CERTIFIED"
 
 
 def test_precision_is_raised_automatically_and_undecided_reports_width() -> None:
     """alpha(0) = 1e-60 exactly: undecided at a 128-bit ceiling (width reported), certified once raised."""
     loss = Loss.from_string("z**2/2 + z**3/6 + (1/8 - 10**(-60)/24)*z**4")
-    point = critical_points(loss).minima[0]
+    point = _minima(loss)[0]
     low = product_stability(loss, point, max_prec=128)
     assert low.kind == "undecided" and low.level == "UNDECIDED" and "width" in low.reason
     high = product_stability(loss, point)

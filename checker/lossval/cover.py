@@ -30,15 +30,15 @@ from flint import arb, fmpq
 
 from checker.backends.ball import ball_function, ball_precision
 from checker.certify.krawczyk import KrawczykResult, krawczyk_1d, krawczyk_operator
-from checker.certify.minimizers import _guess
+from checker.certify.minimizers import CriticalPoint, guess_zero
 from checker.errors import NonSmoothPointError
 from checker.loss import Loss
 from checker.lossval.exact_roots import ExactRoot, exact_roots
 from checker.parse import Z
 
 MAX_DEPTH = 44  # bisections of the domain before a piece is reported undecided
-MAX_PIECES = 6000  # work budget: beyond it the rest of the domain is reported undecided
-ROOT_WIDTHS = (1e-10, 1e-7, 1e-4)  # relative half-widths tried for a root box (wide enough for a 53-bit re-check)
+MAX_PIECES = 40_000  # work budget (pieces visited): beyond it the rest of the domain is reported undecided
+ROOT_WIDTHS = (1e-4, 1e-6, 1e-8, 1e-10)  # relative half-widths tried for a root box, widest first
 BallFn = Callable[[arb], arb]
 
 
@@ -162,6 +162,14 @@ class Cover:
     @property
     def minimisers(self) -> list[Piece]:
         return [p for p in self.critical if p.is_minimiser]
+
+    def minimum_points(self) -> list[CriticalPoint]:
+        """The Krawczyk-certified minima as points for the stability analysis (refined box, l'' ball)."""
+        out = []
+        for p in self.minimisers:
+            if p.kind == "root" and p.krawczyk is not None and p.l2 is not None:
+                out.append(CriticalPoint("minimum", p.krawczyk.box, p.krawczyk, p.l2))
+        return out
 
     def sign_everywhere(self) -> str | None:
         """The sign of l' on the whole domain when the cover proves one (no zero, one sign), else None."""
@@ -318,10 +326,16 @@ def _small_reason(l1: BallFn, x: arb) -> str:
 
 
 def _root(loss: Loss, l1: BallFn, l2: BallFn, alpha: BallFn, lo: Fraction, hi: Fraction) -> Piece | None:
-    """A root piece around a numerical zero in [lo, hi]: one Krawczyk step inside the stored box."""
-    guess = _guess(loss, float(lo), float(hi))
+    """A root piece around a numerical zero in [lo, hi]: one Krawczyk step inside the stored box.
+
+    The widest box that passes is preferred (l' is then bounded away from 0 at its ends, so the neighbouring
+    sign pieces need few bisections even when l' suffers from cancellation), unless only a narrower one
+    decides alpha's sign.
+    """
+    guess = guess_zero(loss, float(lo), float(hi))
     if guess is None:
         return None
+    found: list[Piece] = []
     for rel in ROOT_WIDTHS:
         r = rel * max(1.0, abs(guess))
         plo = max(lo, short_decimal(guess - r, True, rel / 4))
@@ -337,9 +351,23 @@ def _root(loss: Loss, l1: BallFn, l2: BallFn, alpha: BallFn, lo: Fraction, hi: F
         if kind is None:
             continue
         a_sign = _sign_of(_value(alpha, x)) if kind == "minimum" else None
-        refined = krawczyk_1d(l1, l2, x)
-        return Piece("root", plo, phi, type=kind, alpha_sign=a_sign, krawczyk=refined, l2=d)
-    return None
+        piece = Piece("root", plo, phi, type=kind, alpha_sign=a_sign, l2=d)
+        found.append(piece)
+        if kind == "maximum" or a_sign is not None:
+            break
+    if not found:
+        return None
+    best = next((p for p in found if p.type == "maximum" or p.alpha_sign is not None), found[0])
+    x = ball(best.lo, best.hi)
+    return Piece(
+        "root",
+        best.lo,
+        best.hi,
+        type=best.type,
+        alpha_sign=best.alpha_sign,
+        krawczyk=krawczyk_1d(l1, l2, x),
+        l2=best.l2,
+    )
 
 
 def _strictly_inside(k: arb, lo: Fraction, hi: Fraction) -> bool:

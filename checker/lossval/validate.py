@@ -79,7 +79,7 @@ def validate_loss(
 def _critical_point(piece: Piece) -> CriticalPoint:
     k = piece.krawczyk
     assert k is not None and piece.l2 is not None  # a root piece always carries its Krawczyk result
-    return CriticalPoint("minimum", k.box, k, piece.l2)
+    return CriticalPoint("minimum", k.box, k, piece.l2)  # same construction as Cover.minimum_points
 
 
 def _degenerate_minimum(index: int, piece: Piece) -> MinimiserResult:
