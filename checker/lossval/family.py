@@ -42,7 +42,7 @@ MIN_BOXES = 2**-10  # boxes narrower than this fraction of the interval are not 
 MAX_BOXES = 400
 ALPHA_STRADDLES = "alpha straddles 0 over this box"
 ALPHA_SPLIT = 8  # alpha's sign is taken over this many equal parts of the tight root box (centred form each)
-GAP_BUDGET = 4000  # sign pieces per parameter box before it is split instead
+GAP_BUDGET = 20_000  # sign pieces per parameter box before it is split instead
 Fn2 = Callable[[arb, arb], arb]
 UNARY = ("exp", "log", "sqrt", "cosh", "sinh", "tanh")
 
