@@ -9,7 +9,11 @@
 
 Why a script and not instructions: the README promises two commands on a machine with only Python and
 pip. The virtual environment is (re)installed only when pyproject.toml changes, so later calls start at
-once.
+once. Set-up prints one line per phase; pip's own output goes to .venv/pip-install.log (shown only if the
+installation fails).
+
+`run` and `eoscheck` work in the directory you call dev.py from: `python3 dev.py eoscheck run my_props.py`
+finds my_props.py there and writes its report into ./reports there, wherever the repository is.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".eos-checker-installed"
+PIP_LOG = VENV / "pip-install.log"
 
 
 def _venv_python() -> Path:
@@ -38,13 +43,22 @@ def _ensure_installed() -> Path:
     if python.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
         return python
     if not python.exists():
-        print("dev.py: creating .venv ...", file=sys.stderr, flush=True)
+        _phase("creating the virtual environment .venv")
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print("dev.py: installing eos-checker and its dependencies into .venv ...", file=sys.stderr, flush=True)
-    pip = [str(python), "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "install", "-e", f"{ROOT}[test]"], check=True)
+    _phase(f"installing eos-checker and its dependencies into .venv (pip's log: {PIP_LOG})")
+    pip = [str(python), "-m", "pip", "--disable-pip-version-check", "--no-input"]
+    with PIP_LOG.open("w") as log:  # pip's warnings and progress go to the log, not over the project's output
+        code = subprocess.call([*pip, "install", "-e", f"{ROOT}[test]"], stdout=log, stderr=subprocess.STDOUT)
+    if code:
+        tail = PIP_LOG.read_text(errors="replace").splitlines()[-15:]
+        sys.exit("dev.py: installation failed; the end of " + str(PIP_LOG) + ":\n" + "\n".join(tail))
     STAMP.write_text(wanted)
+    _phase("ready")
     return python
+
+
+def _phase(text: str) -> None:
+    print(f"dev.py: {text}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str]) -> int:
@@ -53,7 +67,9 @@ def main(argv: list[str]) -> int:
         return 0 if argv else 2
     job, rest = argv[0], argv[1:]
     python = _ensure_installed()
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    path = os.environ.get("PYTHONPATH")
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + (os.pathsep + path if path else ""))
+    here = Path.cwd()  # where the user called from: their files and their reports/ are there
     if job == "run":
         cmd = [str(python), "-m", "checker.cli.main", "run", *rest]
     elif job == "test":
@@ -72,7 +88,8 @@ def main(argv: list[str]) -> int:
     else:
         print(f"dev.py: unknown job {job!r}; use run, test, bench or eoscheck", file=sys.stderr)
         return 2
-    return subprocess.call(cmd, cwd=ROOT, env=env)
+    # The project's own jobs run in the repository; eoscheck runs where the user is.
+    return subprocess.call(cmd, cwd=here if job in {"run", "eoscheck"} else ROOT, env=env)
 
 
 if __name__ == "__main__":

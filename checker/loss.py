@@ -23,7 +23,7 @@ from typing import Any
 import sympy as sp
 
 from checker.errors import UserInputError
-from checker.parse import Z, parse_expression
+from checker.parse import Z, check_ascii, check_magnitude, parse_expression
 
 MAX_DERIVATIVE_ORDER = 12
 MAX_DERIVATIVE_OPS = 50_000  # a derivative larger than this is too slow to evaluate on every step
@@ -31,6 +31,7 @@ MAX_DERIVATIVE_OPS = 50_000  # a derivative larger than this is too slow to eval
 
 def parse_parameter(name: str, value: Any) -> sp.Rational:
     """An exact rational for a parameter value given as a decimal string, int, float or Fraction."""
+    check_ascii(name, f"parameter name {name!r}")
     if not name.isidentifier() or name.startswith("_") or name in {"z", "pi", "E"}:
         raise UserInputError(f"invalid parameter name {name!r}")
     if isinstance(value, bool):
@@ -53,9 +54,11 @@ def parse_parameter(name: str, value: Any) -> sp.Rational:
     if not math.isfinite(number):
         raise UserInputError(f"parameter {name}={text} is not finite; give a real number")
     try:
-        return sp.Rational(text)
+        exact = sp.Rational(text)
     except (TypeError, ValueError):  # e.g. '1e5' forms sympy.Rational refuses
-        return sp.Rational(number)
+        exact = sp.Rational(number)
+    check_magnitude(exact, f"parameter {name}={text}")
+    return exact
 
 
 def _drop_kink_terms(expr: sp.Expr) -> sp.Expr:

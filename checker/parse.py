@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import math
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping
 
 import sympy as sp
@@ -26,6 +27,41 @@ MAX_DEPTH = 1000  # nesting levels; the builder recurses ~2 Python frames per le
 MAX_ABS_EXPONENT = 64  # z**64 is already extreme for a loss; z**10**10 is an attack
 MAX_INT_DIGITS = 40
 MAX_POWER_BITS = 20_000  # an exact number**number larger than this is an attack ((2**64)**64)**64..., not a loss
+# Degree of a polynomial in z (counted on the expression as written, before any expansion): the derivatives
+# of a product of many factors grow combinatorially (a product of 60 linear factors took minutes to be refused
+# by the derivative-size limit); losses in the literature have degree <= 8.
+MAX_POLY_DEGREE = 24
+# Numbers a loss is written with: 0, or a magnitude in [1e-100, 1e100]. A coefficient of 1e-200 vanishes in
+# every float the simulations use (and sizes like 1e-400 are not even doubles), so it is refused up front.
+MAX_DECIMAL_EXPONENT = 100
+_TINY = sp.Rational(1, 10**MAX_DECIMAL_EXPONENT)
+_HUGE = sp.Integer(10**MAX_DECIMAL_EXPONENT)
+
+
+def check_magnitude(value: sp.Expr, what: str) -> None:
+    """Refuse an exact number outside [1e-100, 1e100] in magnitude (0 is fine): see MAX_DECIMAL_EXPONENT."""
+    if value.is_Rational and value != 0 and not _TINY <= abs(value) <= _HUGE:
+        raise UserInputError(
+            f"{what} is out of range: numbers in a loss must be 0 or between 1e-{MAX_DECIMAL_EXPONENT} and "
+            f"1e{MAX_DECIMAL_EXPONENT} in magnitude; rescale the loss"
+        )
+
+
+def check_ascii(text: str, what: str) -> None:
+    """Refuse non-ASCII characters, naming the first one.
+
+    Why: Python's parser normalises identifiers (NFKC), so a fullwidth or mathematical-italic z would be
+    read silently as z, and a Cyrillic a as an unknown name; what the user typed must be what is checked.
+    """
+    for col, ch in enumerate(text, 1):
+        if ord(ch) > 127:
+            name = unicodedata.name(ch, "unnamed character")
+            plain = unicodedata.normalize("NFKC", ch)
+            hint = f"; type the plain ASCII {plain!r}" if plain.isascii() and plain.isprintable() else ""
+            raise UserInputError(
+                f"{what} contains the non-ASCII character {ch!r} (U+{ord(ch):04X} {name}) at column {col}; "
+                f"only plain ASCII is accepted{hint}"
+            )
 
 
 def _sigmoid(x: sp.Expr) -> sp.Expr:
@@ -117,6 +153,7 @@ def parse_expression(text: str, params: Mapping[str, sp.Expr] | None = None) -> 
         raise UserInputError("empty loss expression: write a function of z, e.g. 'log(1+exp(z)) - 0.8*z'")
     if len(text) > MAX_SOURCE_CHARS:
         raise UserInputError(f"expression too large ({len(text)} characters; the limit is {MAX_SOURCE_CHARS})")
+    check_ascii(text, "the loss expression")
     # Papers write powers as z^2; Python's ^ is xor, which has no meaning for a loss.
     source = text.replace("^", "**")
     try:
@@ -128,7 +165,7 @@ def parse_expression(text: str, params: Mapping[str, sp.Expr] | None = None) -> 
         raise UserInputError("expression too large (nested too deeply)") from None
     _check_size(tree, MAX_NODES, "expression")
     used_params: set[str] = set()
-    expr = _build(_Builder(params, used_params), tree.body)
+    expr = _build(_Builder(params, used_params, source=source.strip()), tree.body)
     unused = set(params) - used_params
     if unused:
         raise UserInputError(f"parameter(s) {', '.join(sorted(unused))} given but not used in the expression")
@@ -141,7 +178,38 @@ def parse_expression(text: str, params: Mapping[str, sp.Expr] | None = None) -> 
         raise UserInputError(f"the loss {text.strip()!r} is not real-valued (e.g. sqrt or log of a negative number)")
     if Z not in expr.free_symbols:
         raise UserInputError(f"the loss {text.strip()!r} is constant: it must depend on z")
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 3 * MAX_DEPTH + 500))  # one frame per level, as in _build
+    try:
+        degree = _degree_bound(expr)
+    finally:
+        sys.setrecursionlimit(old)
+    if degree > MAX_POLY_DEGREE:
+        raise UserInputError(
+            f"the loss has degree {degree} in z; the limit is {MAX_POLY_DEGREE} (its derivatives would be too large)"
+        )
     return expr
+
+
+def _degree_bound(expr: sp.Expr) -> int:
+    """The degree in z of the polynomial parts of ``expr``, read off its tree without expanding anything.
+
+    A sum takes the largest degree of its terms, a product the sum of its factors', a power with a whole
+    exponent the multiple; a function's argument counts with its own degree (exp(z**30) is refused too).
+    Each subtree is visited once, so this is linear in the (already bounded) size of the expression.
+    """
+    if expr == Z:
+        return 1
+    if not expr.has(Z):
+        return 0
+    if isinstance(expr, sp.Pow):
+        base, exp_ = expr.args
+        if exp_.is_Integer:
+            return _degree_bound(base) * abs(int(exp_))
+        return _degree_bound(base) + _degree_bound(exp_)
+    if isinstance(expr, sp.Mul):
+        return sum(_degree_bound(a) for a in expr.args)
+    return max((_degree_bound(a) for a in expr.args), default=0)
 
 
 CERTIFICATE_FUNCTIONS: Mapping[str, Callable[..., sp.Expr]] = {
@@ -158,7 +226,9 @@ class _Builder:
         used: set[str],
         extra_functions: Mapping[str, Callable[..., sp.Expr]] | None = None,
         variable: str | None = VARIABLE,
+        source: str | None = None,
     ) -> None:
+        self.source = source  # the text parsed, to quote literals as typed
         self.params = params
         self.used = used
         self.functions = {**FUNCTIONS, **(extra_functions or {})}
@@ -180,8 +250,14 @@ class _Builder:
             return sp.Integer(value)
         if not math.isfinite(value):
             raise UserInputError(f"number out of range: {value}")
+        # The literal as typed (ast gives the double: 1e-400 arrives as 0.0, which must not pass as zero).
+        typed = ast.get_source_segment(self.source, node) if self.source is not None else None
+        if typed is not None and value == 0 and any(c in "123456789" for c in typed.lower().split("e")[0]):
+            raise UserInputError(f"the number {typed} is out of range: it is not zero but below every double")
         # Exact rational of the *decimal the user typed*: 0.8 means 4/5, not the nearest double.
-        return sp.Rational(repr(value))
+        number = sp.Rational(repr(value))
+        check_magnitude(number, f"the number {typed or repr(value)}")
+        return number
 
     def _Name(self, node: ast.Name) -> sp.Expr:
         name = node.id

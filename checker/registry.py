@@ -143,6 +143,12 @@ def select(props: Sequence[Property], ids: Sequence[str] = (), paper: str | None
         for pattern in ids:
             hits = [p.id for p in chosen if fnmatch.fnmatchcase(p.id.upper(), pattern.upper())]
             if not hits:
+                excluded = sorted({p.source.paper for p in props if fnmatch.fnmatchcase(p.id.upper(), pattern.upper())})
+                if excluded:  # it exists, but --paper leaves it out: say so instead of "did you mean" itself
+                    raise UserInputError(
+                        f"property {pattern!r} is in paper {', '.join(excluded)}, not in --paper {paper}; "
+                        "drop --paper or choose ids of that paper"
+                    )
                 hint = _close(pattern, [p.id for p in props])
                 raise UserInputError(f"unknown property id {pattern!r}{hint}; `eoscheck list` shows them all")
             wanted.update(hits)

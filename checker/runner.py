@@ -39,6 +39,8 @@ from hypothesis import given
 from hypothesis.errors import UnsatisfiedAssumption
 
 from checker.claim import ClaimResult, HypothesisStats
+from checker.determinism import isolated_generation
+from checker.guard import CheckAborted, CheckTimeout, example_timeout, guarded_call
 from checker.hypothesis_pins import pin_local_constants
 from checker.profiles import DEFAULT_PROFILE, Profile, get_profile, settings_for
 from checker.property import OutsideHypotheses, Property, is_class_proof, proves_class
@@ -90,6 +92,7 @@ class _Trace:
 
     evidences: list[tuple[dict[str, Any], Evidence]] = field(default_factory=list)
     invalid: int = 0
+    timed_out: tuple[dict[str, Any], CheckTimeout] | None = None  # the first example past the time limit
     worst: tuple[float, dict[str, Any], Evidence] | None = None
 
     def add(self, params: dict[str, Any], evidence: Evidence) -> None:
@@ -107,7 +110,8 @@ def run_property(
     run_seed = resolve_seed(seed, prof)
     start = time.perf_counter()
     once = prop.strategy is None
-    result = _run_once(prop, run_seed) if once else _run_hypothesis(prop, prof, run_seed, database)
+    with isolated_generation():  # the seed and the id decide the draws, not what ran before in this process
+        result = _run_once(prop, run_seed) if once else _run_hypothesis(prop, prof, run_seed, database)
     result.seconds = time.perf_counter() - start
     if prop.reconstructed:
         opens = f" (open points: {', '.join(prop.open_points)})" if prop.open_points else ""
@@ -119,7 +123,7 @@ def run_property(
 def _run_once(prop: Property, run_seed: int) -> ClaimResult:
     stats = HypothesisStats(examples=1, seed=run_seed)
     try:
-        ev = prop.check()
+        ev = guarded_call(prop.check, example_timeout())
     except Exception as exc:
         return _error_result(prop, exc, stats)
     stats.best_target = ev.margin
@@ -136,9 +140,16 @@ def _run_hypothesis(prop: Property, prof: Profile, run_seed: int, database: bool
     trace = _Trace()
     stats = HypothesisStats(seed=run_seed)
 
+    limit = example_timeout()
+
     def test(params: dict[str, Any]) -> None:
+        if trace.timed_out is not None:  # one hung example is enough: do not hang again while Hypothesis shrinks
+            raise trace.timed_out[1]
         try:
-            ev = prop.check(**params)
+            ev = guarded_call(prop.check, limit, **params)
+        except CheckTimeout as exc:
+            trace.timed_out = (dict(params), exc)
+            raise
         except UnsatisfiedAssumption:
             trace.invalid += 1
             raise
@@ -181,6 +192,8 @@ def _run_hypothesis(prop: Property, prof: Profile, run_seed: int, database: bool
     stats.best_target = trace.worst[0] if trace.worst else None
     if refuted is not None:
         result = _confirm(prop, refuted.params, refuted.evidence, stats)
+    elif trace.timed_out is not None:
+        result = _error_result(prop, trace.timed_out[1], stats, params=trace.timed_out[0])
     elif error is not None:
         result = _error_result(prop, error, stats)
     else:
@@ -223,7 +236,7 @@ def _confirm(prop: Property, params: dict[str, Any], ev: Evidence, stats: Hypoth
             return ClaimResult(prop, Verdict.UNDECIDED, undecided, stats, notes=[NO_RECHECK])
         return ClaimResult(prop, Verdict.REFUTED, ev, stats, notes=["refuted by exact/ball evidence"])
     try:
-        confirmation = prop.recheck(**params)
+        confirmation = guarded_call(prop.recheck, example_timeout(), **params)
     except OutsideHypotheses:
         summary = f"{ev.summary}; the recheck finds the example outside the statement's hypotheses"
         undecided = _undecided_copy(ev, summary, counterexample)
@@ -297,9 +310,20 @@ def _relabel(ev: Evidence, verdict: Verdict) -> Evidence:
     )
 
 
-def _error_result(prop: Property, exc: BaseException, stats: HypothesisStats) -> ClaimResult:
-    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-    loc = f" at {where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno}" if where else ""
-    message = f"the check raised {type(exc).__name__}{loc}: {str(exc).splitlines()[0] if str(exc) else ''}"
+def _error_result(
+    prop: Property, exc: BaseException, stats: HypothesisStats, params: dict[str, Any] | None = None
+) -> ClaimResult:
+    origin = exc.__cause__ if isinstance(exc, CheckAborted) and exc.__cause__ is not None else exc
+    # the innermost frame of the check itself (not of the guard that converted a timeout, exit or interrupt)
+    frames = [f for f in traceback.extract_tb(origin.__traceback__) if not f.filename.endswith("guard.py")]
+    loc = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+    on = f" on {params!r}" if params else ""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    if isinstance(exc, CheckTimeout):
+        message = f"the check timed out{loc}{on}: {text}"
+    elif isinstance(exc, CheckAborted):
+        message = f"{text}{loc}{on}"
+    else:
+        message = f"the check raised {type(exc).__name__}{loc}{on}: {text}"
     ev = Evidence(Verdict.UNDECIDED, EvidenceClass.NONE, message)
     return ClaimResult(prop, Verdict.UNDECIDED, ev, stats, notes=[f"ERROR: {message}"])

@@ -171,3 +171,23 @@ def test_plots_carry_captions_that_state_their_numbers(md):
     assert "3 orbits (2 stable, 1 unstable), 1 certified (stars)" in text
     assert "sharpness against step; reference 2/eta = 20" in text
     assert "4 samples; predicted 20" in text
+
+
+def test_claims_table_headers_never_break_mid_word_and_numbers_never_wrap():
+    """`overflow-wrap: anywhere` on headers made "evidence" render as "evid / ence"; numbers wrapped too."""
+    import re
+
+    from checker.report.render_html import CSS, _td
+
+    doc = build_document(samples.record(), env={})
+    for c in doc["claims"]:
+        c["evidence"]["series"] = {}
+    html = render_html(doc)
+    rules = dict(re.findall(r"([a-z.,]+)\{([^}]*)\}", CSS.replace("\n", "")))
+    assert "anywhere" not in CSS  # lets the browser break any word at any letter to shrink a column
+    assert "white-space:nowrap" in rules["th"]
+    assert "white-space:nowrap" in rules["td.num"]
+    assert '<td class="num">' in html  # the claims table's certificates and margin columns
+    assert _td("1.25e-07").startswith('<td class="num">')
+    assert _td("[0.5, 0.75]").startswith('<td class="num">')
+    assert _td("a sentence of words") == "<td>a sentence of words</td>"

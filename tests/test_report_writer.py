@@ -115,7 +115,7 @@ def test_invalid_document_is_never_written(tmp_path):
 def test_check_writable_rejects_unusable_paths(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(UserInputError, match="cannot write reports to"):
+    with pytest.raises(UserInputError, match="cannot write to"):
         writer.check_writable(blocker / "sub")
     writer.check_writable(tmp_path / "new" / "dir")  # created on demand
     assert (tmp_path / "new" / "dir").is_dir() and not list((tmp_path / "new" / "dir").iterdir())

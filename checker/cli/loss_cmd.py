@@ -23,7 +23,7 @@ from typing import Any
 import click
 
 from checker.backends.precision import REFINE_BITS_MAX, USER_BITS_MAX, USER_BITS_MIN
-from checker.cli.common import fail, parse_eta
+from checker.cli.common import ETA, SEED, fail, parse_eta
 
 MIN_PREC, MAX_PREC = USER_BITS_MIN, USER_BITS_MAX
 MAX_RUNS = 10_000_000
@@ -47,18 +47,34 @@ certified product-stable and nothing in the domain undecided, 1 otherwise, 2 bad
 @click.argument("expr")
 @click.option("--param", "-p", "params", multiple=True, help="NAME=VALUE (exact rational) or NAME=LO..HI (a family)")
 @click.option("--domain", default="-50,50", show_default=True, help="interval A,B classified for minimisers")
-@click.option("--eta", "etas", multiple=True, help="learning rate (repeatable); default: derived, see the docs")
-@click.option("--runs", default="10000", show_default=True, help="simulated trajectories per eta (>= 1)")
+@click.option(
+    "--eta",
+    "etas",
+    multiple=True,
+    type=ETA,
+    help="learning rate (repeatable); default: eta_1 = min(0.2/l'', 0.5/(l''|z*|), sqrt(|alpha|/(600 l''^4))) "
+    "rounded down to 2 digits, and eta_1/2",
+)
+@click.option(
+    "--runs", type=click.IntRange(1, MAX_RUNS), default=10000, show_default=True, help="simulated trajectories per eta"
+)
 @click.option("--overshoot", default="0.01,0.1", show_default=True, help="simulated overshoot range LO,HI of sigma_0")
 @click.option("--no-sim", is_flag=True, help="skip the simulations and the basin (certified part only)")
 @click.option("--no-basin", is_flag=True, help="skip the basin measurement")
-@click.option("--steps", default="20000", show_default=True, help="step budget per trajectory")
-@click.option("--prec", default="128", show_default=True, help=f"ball precision in bits ({MIN_PREC}..{MAX_PREC})")
 @click.option(
-    "--max-prec", default=str(REFINE_BITS_MAX), show_default=True, help="precision ceiling when alpha straddles 0"
+    "--steps", type=click.IntRange(1, 10**8), default=20000, show_default=True, help="step budget per trajectory"
+)
+@click.option(
+    "--prec", type=click.IntRange(MIN_PREC, MAX_PREC), default=128, show_default=True, help="ball precision in bits"
+)
+@click.option(
+    "--max-prec",
+    type=click.IntRange(MIN_PREC, MAX_PREC),
+    default=None,
+    help=f"precision ceiling when alpha straddles 0 [default: {REFINE_BITS_MAX}, or --prec if larger]",
 )
 @click.option("--no-diagram", is_flag=True, help="skip the certified 2-cycle diagram")
-@click.option("--seed", type=int, default=0, show_default=True, help="seed of the simulation starts")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="seed of the simulation starts")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @click.option("--report", is_flag=True, help="write the JSON report and its HTML rendering into --report-dir")
 @click.option("--report-dir", default="reports", show_default=True)
@@ -66,12 +82,12 @@ def command(
     expr: str,
     params: tuple[str, ...],
     domain: str,
-    etas: tuple[str, ...],
-    runs: str,
+    etas: tuple[float, ...],
+    runs: int,
     overshoot: str,
-    steps: str,
-    prec: str,
-    max_prec: str,
+    steps: int,
+    prec: int,
+    max_prec: int | None,
     no_sim: bool,
     no_basin: bool,
     no_diagram: bool,
@@ -89,12 +105,12 @@ def command(
     if not loss.expr.has(_z()):
         fail(f"the loss {expr!r} does not depend on z")
     dom = _domain(domain)
-    eta_values = [parse_eta(e) for e in etas]
+    eta_values = [parse_eta(str(e)) for e in etas]
     sigma_range = _overshoot(overshoot)
-    n_runs = _int("--runs", runs, 1, MAX_RUNS)
-    n_steps = _int("--steps", steps, 1, 10**8)
-    bits = _int("--prec", prec, MIN_PREC, MAX_PREC)
-    top = _int("--max-prec", max_prec, bits, MAX_PREC)
+    n_runs = _int("--runs", str(runs), 1, MAX_RUNS)
+    n_steps = _int("--steps", str(steps), 1, 10**8)
+    bits = _int("--prec", str(prec), MIN_PREC, MAX_PREC)
+    top = max(REFINE_BITS_MAX, bits) if max_prec is None else _int("--max-prec", str(max_prec), bits, MAX_PREC)
     if len(ranges) > 1:
         fail("give one NAME=LO..HI parameter range (two-parameter families are not supported yet)")
     out_dir = Path(report_dir) if report else None
@@ -104,7 +120,7 @@ def command(
         check_writable(out_dir)
 
     def say(msg: str) -> None:
-        if not as_json and sys.stderr.isatty():
+        if not as_json:  # on stderr, in a terminal or not: a long simulation must not look hung
             click.echo(f"  ... {msg}", err=True)
 
     result: Any

@@ -20,7 +20,8 @@ from checker.cli.common import EXIT_OK, fail
   eoscheck report reports/eoscheck-run-quick-seed0-1a2b3c4d.json            -> same name, .html
   eoscheck report REPORT.json --format md -o summary.md                    -> summary.md + summary_plots/
 
-The JSON is validated against reports/schema/report-v1.schema.json first. Exit 2 on a bad file."""
+The JSON is validated against the report schema first (the file is in reports/schema/ of the source).
+Files are written atomically: a killed render leaves the previous output or none, never a part of it."""
 )
 @click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
@@ -34,13 +35,13 @@ The JSON is validated against reports/schema/report-v1.schema.json first. Exit 2
 @click.option("--no-plots", is_flag=True, help="Markdown only: omit the plots (a note says so)")
 def command(report: Path, fmt: str, output: Path | None, no_plots: bool) -> int:
     from checker.report.document import load_document
-    from checker.report.writer import atomic_write_bytes, atomic_write_text, check_writable
+    from checker.report.writer import atomic_write_dir, atomic_write_text, check_writable
 
     doc = load_document(report)
     out = output if output is not None else report.with_suffix("." + fmt)
     if out.resolve() == report.resolve():
         fail(f"the output {out} would overwrite the report; choose another -o")
-    check_writable(out.parent)
+    check_writable(out.parent, hint="choose another -o/--output")
     if fmt == "html":
         from checker.report.render_html import render_html
 
@@ -51,9 +52,7 @@ def command(report: Path, fmt: str, output: Path | None, no_plots: bool) -> int:
         plot_dir = out.parent / f"{out.stem}_plots"
         text, files = render_md(doc, plots=not no_plots, link_dir=plot_dir.name)
         if files:
-            check_writable(plot_dir)
-            for name, data in files.items():
-                atomic_write_bytes(plot_dir / name, data)
+            atomic_write_dir(plot_dir, files)
         atomic_write_text(out, text)
     click.echo(f"wrote {out}")
     return EXIT_OK

@@ -1,12 +1,14 @@
 """``eoscheck run``: check properties (the catalogue, a selection, or a user's file) and write a report.
 
-Output: one line per claim (verdict, id, provenance with RECONSTRUCTED visible, a short evidence
-summary); refutations add the counterexample and how to replay it. Exit 0 if nothing is REFUTED, 1 if
-something is, 2 on bad input (checked before any property runs, including the report directory).
+Output: one line per claim as soon as it finishes, in a terminal or not (verdict, id, provenance with
+RECONSTRUCTED visible, a short evidence summary); refutations add the counterexample and how to replay it.
+Exit 0 if nothing is REFUTED, 1 if something is, 2 on bad input (checked before any property runs,
+including the report directory) or when the report cannot be written (the results are printed all the same).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +17,9 @@ from typing import Any
 import click
 
 from checker.claim import ClaimResult, RunRecord, jsonable
-from checker.cli.common import EXIT_OK, EXIT_REFUTED, fail, print_json, progress
+from checker.cli.common import EXIT_BAD_INPUT, EXIT_OK, EXIT_REFUTED, JOBS, SEED, fail, print_json
+from checker.errors import UserInputError
+from checker.guard import DEFAULT_EXAMPLE_TIMEOUT_S, TIMEOUT_ENV, install_interrupt_handler
 from checker.profiles import DEFAULT_PROFILE, PROFILES, get_profile
 from checker.property import Property
 from checker.verdict import Verdict
@@ -39,7 +43,8 @@ TARGETS are property ids (globs allowed: 'GAN-A-*') and/or .py files defining PR
   eoscheck run --paper damian2023 --profile ci --seed 7
   eoscheck run my_props.py              your own properties (see the README)
 
-Exit code: 0 nothing refuted, 1 a claim refuted, 2 bad input."""
+Each claim's line is printed as soon as it is decided; the report is written at the end (if it cannot be,
+the results are still printed and the exit code is 2)."""
 )
 @click.argument("targets", nargs=-1)
 @click.option("--paper", default=None, help="only the properties of this paper key (see `eoscheck list`)")
@@ -49,14 +54,23 @@ Exit code: 0 nothing refuted, 1 a claim refuted, 2 bad input."""
     show_default=True,
     help="settings profile: " + ", ".join(f"{p.name} ({p.description})" for p in PROFILES.values()),
 )
-@click.option("--seed", type=int, default=None, help="run seed (recorded in the report; replays the run)")
+@click.option("--seed", type=SEED, default=None, help="run seed (recorded in the report; replays the run)")
 @click.option("--json", "as_json", is_flag=True, help="print the results as JSON instead of lines")
 @click.option("--report-dir", default="reports", show_default=True, help="where the JSON report is written")
 @click.option("--no-report", is_flag=True, help="do not write a report")
 @click.option("--junit", default=None, help="also write a JUnit XML file (for CI)")
-@click.option("--jobs", type=int, default=1, show_default=True, help="worker processes")
+@click.option("--jobs", type=JOBS, default=1, show_default=True, help="worker processes")
 @click.option("--scheduler", default=None, help="run on the Dask cluster at this address (e.g. tcp://host:8786)")
-@click.option("--workers", type=int, default=None, help="run on an embedded Dask LocalCluster of N workers")
+@click.option(
+    "--workers", type=click.IntRange(1, 512), default=None, help="run on an embedded Dask LocalCluster of N workers"
+)
+@click.option(
+    "--example-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_EXAMPLE_TIMEOUT_S,
+    show_default=True,
+    help="seconds one example of a check may take before the claim is UNDECIDED (timed out); 0: no limit",
+)
 def command(
     targets: tuple[str, ...],
     paper: str | None,
@@ -69,20 +83,17 @@ def command(
     jobs: int,
     scheduler: str | None,
     workers: int | None,
+    example_timeout: float,
 ) -> int:
     from checker import registry
     from checker.runner import resolve_seed
     from checker.suite import in_order, iter_suite
 
     prof = get_profile(profile)
-    if jobs < 1:
-        fail(f"--jobs must be >= 1, not {jobs}")
     if scheduler is not None and workers is not None:
         fail("give either --scheduler or --workers, not both")
     if (scheduler is not None or workers is not None) and jobs > 1:
         fail("--jobs is for local worker processes; with --scheduler or --workers leave it out")
-    if workers is not None and workers < 1:
-        fail(f"--workers must be >= 1, not {workers}")
     props = registry.resolve_targets(targets, paper)
     if not props:
         fail("nothing to run: the selection is empty")
@@ -90,11 +101,15 @@ def command(
     if junit is not None:
         _writable_dir(Path(junit).expanduser().resolve().parent)
     run_seed = resolve_seed(seed, prof)
+    _set_for_this_run(TIMEOUT_ENV, repr(example_timeout))  # read by every check call, here and in the workers
+    # A Ctrl-C of the user ends the run; a KeyboardInterrupt raised by a check is that claim's error.
+    click.get_current_context().call_on_close(install_interrupt_handler())
 
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     stream = iter_suite(props, profile=profile, seed=run_seed, jobs=jobs, scheduler=scheduler, workers=workers)
-    claims = in_order(props, progress(stream, f"checking {len(props)} properties", length=len(props)))
+    # Each claim's lines as it finishes: a run killed later, or a report that cannot be written, loses nothing.
+    claims = in_order(props, stream, on_result=None if as_json else lambda res: _print_claim(res, run_seed))
     record = RunRecord(
         kind="run",
         command=_command_line(targets, paper, profile, run_seed, jobs),
@@ -111,12 +126,33 @@ def command(
             "selection": {"targets": list(targets), "paper": paper},
         },
     )
-    report_path = _write_outputs(record, out_dir, junit)
+    report_path, problems = _write_outputs(record, out_dir, junit)
     if as_json:
-        print_json(_json_payload(record, report_path))
+        payload = _json_payload(record, report_path)
+        if problems:
+            payload["output_errors"] = problems
+        print_json(payload)
     else:
-        _print_lines(record, report_path)
+        _print_summary(record, report_path)
+    if problems:
+        for problem in problems:
+            click.echo(f"eoscheck: error: {problem}; the results above are complete", err=True)
+        return EXIT_BAD_INPUT
     return EXIT_REFUTED if any(c.verdict is Verdict.REFUTED for c in claims) else EXIT_OK
+
+
+def _set_for_this_run(name: str, value: str) -> None:
+    """Set an environment variable until the command ends (worker processes inherit it)."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+
+    def restore() -> None:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+    click.get_current_context().call_on_close(restore)
 
 
 def _command_line(targets: tuple[str, ...], paper: str | None, profile: str, seed: int, jobs: int) -> list[str]:
@@ -141,23 +177,33 @@ def _writable_dir(path: Path) -> Path:
     return path
 
 
-def _write_outputs(record: RunRecord, out_dir: Path | None, junit: str | None) -> Path | None:
+def _write_outputs(record: RunRecord, out_dir: Path | None, junit: str | None) -> tuple[Path | None, list[str]]:
+    """Write the report and the JUnit file; a file that cannot be written is a problem to report, not a crash.
+
+    Returns the report's path (None if not written) and one line per file that could not be written.
+    """
+    from checker.report.junit import write_junit
+    from checker.report.writer import write_report
+
     report_path = None
+    problems: list[str] = []
     if out_dir is not None:
         try:
-            from checker.report.writer import write_report
-        except ImportError:
-            click.echo("eoscheck: warning: the report writer is not installed; no report written", err=True)
-        else:
             report_path = write_report(record, out_dir)
+        except (OSError, UserInputError) as exc:
+            problems.append(f"the report was not written to {out_dir}: {_why(exc)}")
     if junit is not None:
         try:
-            from checker.report.junit import write_junit
-        except ImportError:
-            click.echo("eoscheck: warning: the JUnit writer is not installed; no JUnit file written", err=True)
-        else:
             write_junit(record, Path(junit))
-    return report_path
+        except (OSError, UserInputError) as exc:
+            problems.append(f"the JUnit file {junit} was not written: {_why(exc)}")
+    return report_path, problems
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return str(exc.strerror or exc)
+    return str(exc)
 
 
 def _json_payload(record: RunRecord, report_path: Path | None) -> dict[str, Any]:
@@ -201,18 +247,19 @@ def _replay_target(prop: Property) -> str:
     return f"{origin.name} {prop.id}" if origin is not None and origin.kind == "file" else prop.id
 
 
-def _print_lines(record: RunRecord, report_path: Path | None) -> None:
-    for res in record.claims:
-        click.echo(claim_line(res))
-        if res.verdict is Verdict.REFUTED:
-            click.echo(f"    counterexample: {jsonable(res.evidence.counterexample)}")
-            if res.stats.replay:
-                click.echo(
-                    f"    replay: eoscheck run {_replay_target(res.prop)} --seed {record.seed}   ({res.stats.replay})"
-                )
-        for note in res.notes:
-            if note.startswith("ERROR") or "not confirmed" in note or "not re-checked" in note:
-                click.echo(f"    note: {note}")
+def _print_claim(res: ClaimResult, seed: int) -> None:
+    """The claim's line and, for a refutation or an error, the lines that say how to replay or fix it."""
+    click.echo(claim_line(res))
+    if res.verdict is Verdict.REFUTED:
+        click.echo(f"    counterexample: {jsonable(res.evidence.counterexample)}")
+        if res.stats.replay:
+            click.echo(f"    replay: eoscheck run {_replay_target(res.prop)} --seed {seed}   ({res.stats.replay})")
+    for note in res.notes:
+        if note.startswith("ERROR") or "not confirmed" in note or "not re-checked" in note:
+            click.echo(f"    note: {note}")
+
+
+def _print_summary(record: RunRecord, report_path: Path | None) -> None:
     counts: dict[str, int] = {}
     for res in record.claims:
         counts[res.verdict.value] = counts.get(res.verdict.value, 0) + 1

@@ -22,7 +22,9 @@ body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max
 padding:0 1em;color:#1d1d1f;line-height:1.45}
 h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;
-vertical-align:top;overflow-wrap:anywhere}th{background:#f4f4f6}td.k{font-weight:600;white-space:nowrap;background:#fafafa}
+vertical-align:top}td{overflow-wrap:break-word}th{background:#f4f4f6;white-space:nowrap;hyphens:none}
+td.k{font-weight:600;white-space:nowrap;background:#fafafa}td.id{white-space:nowrap}
+td.num{white-space:nowrap;text-align:right;font-variant-numeric:tabular-nums}
 code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}pre{white-space:pre-wrap;
 word-break:break-all;background:#f6f6f8;padding:.4em;margin:0}
 .v{font-weight:700;padding:.1em .5em;border-radius:.3em;color:#fff;white-space:nowrap}
@@ -53,9 +55,18 @@ def _kv(rows: list[view.Row], pre_keys: frozenset[str] = frozenset()) -> str:
     return f"<table>{body}</table>"
 
 
+# A cell that is a number, an enclosure or a short list of numbers: kept on one line (a wrapped number misreads).
+_NUMERIC = re.compile(r"^[\s\[\]()+\-.,/0-9eE]*[0-9][\s\[\]()+\-.,/0-9eE]*$")
+
+
+def _td(text: str) -> str:
+    cls = ' class="num"' if len(text) <= 40 and _NUMERIC.match(text) else ""
+    return f"<td{cls}>{escape(text)}</td>"
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+    body = "".join("<tr>" + "".join(_td(c) for c in r) + "</tr>" for r in rows)
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
@@ -101,10 +112,10 @@ def _summary(doc: dict[str, Any]) -> str:
 
 def _claims_table(doc: dict[str, Any]) -> str:
     rows = "".join(
-        f'<tr><td><a href="#{_anchor(c["id"])}">{escape(c["id"])}</a></td><td>{escape(c["title"])}</td>'
+        f'<tr><td class="id"><a href="#{_anchor(c["id"])}">{escape(c["id"])}</a></td><td>{escape(c["title"])}</td>'
         f"<td>{_badge(c['verdict'])}</td><td>{escape(c['evidence']['class'])}</td>"
-        f"<td>{escape(' + '.join(c['provenance']))}</td><td>{len(c['evidence']['certificates'])}</td>"
-        f"<td>{escape(view.fmt(c['evidence']['margin']))}</td></tr>"
+        f'<td>{escape(" + ".join(c["provenance"]))}</td><td class="num">{len(c["evidence"]["certificates"])}</td>'
+        f'<td class="num">{escape(view.fmt(c["evidence"]["margin"]))}</td></tr>'
         for c in doc["claims"]
     )
     cols = ("claim", "title", "verdict", "evidence", "provenance", "certificates", "margin")
