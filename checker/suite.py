@@ -11,6 +11,7 @@ and returns the verdict, evidence and statistics, which are plain data.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
@@ -94,7 +95,7 @@ def _iter_parallel(
 ) -> Iterator[ClaimResult]:
     """Yield results as workers finish them (completion order, not catalogue order)."""
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_ignore_interrupts) as pool:
         # Longest-first would balance better, but costs are unknown; catalogue order keeps papers together.
         futures = {
             pool.submit(_work, origin, p.id, profile, seed, database): p
@@ -104,6 +105,23 @@ def _iter_parallel(
         for p in props:  # properties built in memory run here while the workers are busy
             if origin_of(p) is None:
                 yield run_property(p, profile=profile, seed=seed, database=database)
-        for fut in as_completed(futures):
-            verdict, evidence, stats, seconds, notes = fut.result()
-            yield ClaimResult(futures[fut], verdict, evidence, stats, seconds, notes)
+        try:
+            for fut in as_completed(futures):
+                verdict, evidence, stats, seconds, notes = fut.result()
+                yield ClaimResult(futures[fut], verdict, evidence, stats, seconds, notes)
+        except BaseException:  # Ctrl-C (or the consumer stopped): end the workers now, not after the queue
+            _stop(pool)
+            raise
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them (an idle worker would print a traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and terminate the workers (a hung check must not keep the run alive)."""
+    workers = list(getattr(pool, "_processes", {}).values())  # CPython's pool keeps its processes here
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in workers:
+        proc.terminate()

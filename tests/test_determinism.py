@@ -11,7 +11,8 @@ from checker import registry
 from checker.claim import RunRecord
 from checker.property import Property, Source
 from checker.report.document import build_document, strip_volatile
-from checker.runner import run_property, run_suite
+from checker.runner import run_property
+from checker.suite import run_suite
 from checker.verdict import Evidence, EvidenceClass, Verdict
 
 # Each check's last evidence carries a digest of every value drawn so far: the report shows any difference.

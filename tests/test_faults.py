@@ -11,6 +11,7 @@ import importlib.machinery
 import json
 import os
 import select
+import signal
 import subprocess
 import sys
 import textwrap
@@ -450,3 +451,51 @@ def test_a_user_file_that_exits_while_loading_is_an_error_not_a_silent_success(t
     code, out, err = _run(["run", str(path), "--no-report"], capsys)
     assert code == common.EXIT_BAD_INPUT
     assert "sys.exit(0)" in _one_error_line(err) and out == ""
+
+
+INTERRUPTIBLE_PROPS = """
+import time
+
+from checker.property import Property, Source
+from checker.verdict import Evidence, EvidenceClass, Verdict
+
+
+def fast() -> Evidence:
+    return Evidence(Verdict.CORROBORATED, EvidenceClass.FLOAT, "fine", margin=1.0)
+
+
+def slow() -> Evidence:
+    time.sleep(120)
+    return fast()
+
+
+PROPERTIES = [
+    Property(id=pid, title=pid, source=Source("mine", "", pid), statement="s", provenance=["DERIVED"], check=check)
+    for pid, check in [("FAST", fast), ("SLOW-1", slow), ("SLOW-2", slow), ("SLOW-3", slow)]
+]
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_ends_a_run_at_once_with_its_results_so_far(jobs, tmp_path):
+    """The user's Ctrl-C (SIGINT to the process group) ends the run promptly, workers included, no traceback."""
+    (tmp_path / "int_props.py").write_text(textwrap.dedent(INTERRUPTIBLE_PROPS))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    cmd = [sys.executable, "-m", "checker.cli.main", "run", "int_props.py", "--jobs", jobs, "--no-report"]
+    proc = subprocess.Popen(
+        cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        ready, _, _ = select.select([proc.stdout], [], [], 90)
+        assert ready, "no claim line within 90 s"
+        assert "FAST" in proc.stdout.readline()
+        time.sleep(1.0)  # the slow checks are running now
+        started = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert time.monotonic() - started < 30
+    assert proc.returncode == common.EXIT_BAD_INPUT
+    assert "interrupted" in err and "Traceback" not in err, err
