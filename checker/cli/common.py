@@ -21,6 +21,7 @@ EXIT_ONE_MEANS: dict[str, str] = {
     "run": "a claim REFUTED",
     "loss": "a minimiser not product-stable, degenerate or undecided, or no minimiser found",
     "verify": "a certificate failed to re-verify",
+    "network": "a claim REFUTED",
 }
 
 

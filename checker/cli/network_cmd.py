@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from checker.cli.common import EXIT_OK, EXIT_REFUTED, fail, parse_eta
+from checker.cli.common import ETA, EXIT_BAD_INPUT, EXIT_OK, EXIT_REFUTED, SEED
 
 MAX_STEPS = 10_000_000
 
@@ -28,20 +28,28 @@ Your own JAX model: `from checker.network import check_training` (see the README
 Exit code: 0 nothing refuted, 1 a claim refuted, 2 bad input."""
 )
 @click.option("--model", default="mlp-small", show_default=True, help="mlp-small (quick) or mlp-wide (thorough)")
-@click.option("--eta", default=None, help="GD step size (default: the model's)")
-@click.option("--steps", default=None, help="GD steps (default: the model's)")
-@click.option("--sqrt-eta", default="0.05", show_default=True, help="step size of the GD-on-sqrt(L) run (NET-SQRT)")
-@click.option("--sqrt-steps", default="4000", show_default=True, help="steps of the GD-on-sqrt(L) run; 0 skips it")
-@click.option("--seed", type=int, default=None, help="initialisation seed (default: the model's, mlp-small 4)")
+@click.option("--eta", type=ETA, default=None, help="GD step size (default: the model's)")
+@click.option("--steps", type=click.IntRange(1, MAX_STEPS), default=None, help="GD steps (default: the model's)")
+@click.option(
+    "--sqrt-eta", type=ETA, default=0.05, show_default=True, help="step size of the GD-on-sqrt(L) run (NET-SQRT)"
+)
+@click.option(
+    "--sqrt-steps",
+    type=click.IntRange(0, MAX_STEPS),
+    default=4000,
+    show_default=True,
+    help="steps of the GD-on-sqrt(L) run; 0 skips it",
+)
+@click.option("--seed", type=SEED, default=None, help="initialisation seed (default: the model's, mlp-small 4)")
 @click.option("--checkpoint", default=None, help="checkpoint file: a killed run resumes from it")
 @click.option("--report-dir", default="reports", show_default=True, help="where the JSON report is written")
 @click.option("--quiet", is_flag=True, help="no progress lines")
 def command(
     model: str,
-    eta: str | None,
-    steps: str | None,
-    sqrt_eta: str,
-    sqrt_steps: str,
+    eta: float | None,
+    steps: int | None,
+    sqrt_eta: float,
+    sqrt_steps: int,
     seed: int | None,
     checkpoint: str | None,
     report_dir: str,
@@ -50,10 +58,9 @@ def command(
     from checker.network.models import get_builtin
 
     spec = get_builtin(model)
-    eta_v = parse_eta(eta) if eta is not None else spec.eta
-    steps_v = _int("--steps", steps, 1) if steps is not None else spec.steps
-    sqrt_eta_v = parse_eta(sqrt_eta)
-    sqrt_steps_v = _int("--sqrt-steps", sqrt_steps, 0)
+    eta_v = eta if eta is not None else spec.eta
+    steps_v = steps if steps is not None else spec.steps
+    sqrt_eta_v, sqrt_steps_v = sqrt_eta, sqrt_steps
     from checker.report.writer import check_writable
 
     out = Path(report_dir)
@@ -82,8 +89,7 @@ def command(
         command=command_line,
         seed=seed,
     )
-    path = write_report(record, out)
-    for res in record.claims:
+    for res in record.claims:  # the results first: a report that cannot be written loses nothing
         click.echo(claim_line(res))
     runs = record.extra["network"]["runs"]
     main = runs["loss"]
@@ -93,15 +99,10 @@ def command(
         f"{main['gd_steps_per_second'] or 0:.0f} GD steps/s, {1000 * (main['seconds_per_sharpness_eval'] or 0):.1f} ms "
         f"per sharpness evaluation; {record.seconds:.1f}s"
     )
+    try:
+        path = write_report(record, out)
+    except OSError as exc:
+        click.echo(f"eoscheck: error: the report was not written to {out}: {exc.strerror or exc}", err=True)
+        return EXIT_BAD_INPUT
     click.echo(f"report: {path}")
     return EXIT_REFUTED if any(c.verdict is Verdict.REFUTED for c in record.claims) else EXIT_OK
-
-
-def _int(name: str, text: str, low: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        fail(f"{name} must be an integer, not {text!r}")
-    if not low <= value <= MAX_STEPS:
-        fail(f"{name} must be in {low}..{MAX_STEPS}, not {value}")
-    return value
