@@ -58,7 +58,7 @@ def test_wheel_installs_and_runs_outside_the_repository():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.parametrize("command", ["list", "run", "loss", "report", "verify", "network"])
+@pytest.mark.parametrize("command", ["list", "show", "run", "loss", "report", "verify", "network"])
 def test_every_help_states_the_exit_codes_and_types_its_numbers(command, capsys):
     assert cli_main.main([command, "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
