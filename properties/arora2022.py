@@ -15,10 +15,13 @@ A float counterexample is re-run with mpmath at 30 digits by the same generic co
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 import mpmath
+import sympy as sp
 from hypothesis import strategies as st
 
 from checker import series
@@ -213,7 +216,8 @@ def make_p2_id(constant: float = 0.5, ngd_constant: float = 1.0, min_order: floa
         title="Phase 2 identity: sqrt L_t + sqrt L_{t+1} = (eta/2) lambda_1 + O(eta^2)",
         source=_source("Sec. 4, Phase 2 (slide form)"),
         statement="GD on sqrt L: sqrt L(x_t) + sqrt L(x_{t+1}) = (eta/2) lambda_1(Hess L(x_t)) + O(eta^2) "
-        "(the slide's eta lambda_1 is off by 2, O-6); NGD: = eta sqrt(lambda_1/2) + O(eta^2)",
+        "(rests on a corrected constant: the slide's eta lambda_1 is off by a factor 2, O-6); NGD: = eta "
+        "sqrt(lambda_1/2) + O(eta^2)",
         provenance=["SOURCED", "DERIVED"],
         hypotheses="the constructed test problem of ALP-P1 (not from the paper), "
         "start perturbed by <= 0.25 per coordinate; window of 400 steps "
@@ -228,13 +232,15 @@ def make_p2_id(constant: float = 0.5, ngd_constant: float = 1.0, min_order: floa
 
 # ---- ALP-P2-RATE -------------------------------------------------------------------------------------------
 def make_p2_rate(
-    sqrt_constant: float = 1 / 8, ngd_constant: float = 1 / 4, k_eta: float = 3.0, tau: float = 1.0
+    sqrt_constant: float = 1 / 8, ngd_constant: float = 1 / 4, k_eta: float = 3.0, tau: float = 1.0, order: int = 1
 ) -> Property:
     """ALP-P2-RATE: with tau = eta^2 t, Phi(x_t) follows the limiting flow on Gamma up to O(eta).
 
     Checked at tau = 1 from step 5/eta for eta in eta0, eta0/2, eta0/4: the error in the coordinate t of
-    Phi, relative to the distance the flow travels, is <= k_eta * eta at every eta; the fitted order is
-    reported (the error is not monotone in eta, it depends on how the 2-cycle splits |x_v|).
+    Phi, relative to the distance the flow travels, is <= k_eta * eta^order at every eta (``order`` is the
+    claimed O(eta^order), true 1): this bound is the decision, so a claimed O(eta^2) or a flow constant off by
+    10% (an O(1) relative error) fails it. The fitted order is only reported: the error is not monotone in eta,
+    it depends on how the 2-cycle splits |x_v|.
     """
 
     def evaluate(eta0: float, rule: str, d1: float, d2: float, d3: float, high: bool = False) -> Evidence:
@@ -256,7 +262,7 @@ def make_p2_rate(
             t_flow = model.flow_t(t0, n * eta**2, rule, const)
             err = float(abs(t_gd - t_flow) / max(abs(t_flow - t0), 1e-3))
             rel.append(err)
-            margins.append((k_eta * eta - err) / (k_eta * eta))
+            margins.append((k_eta * eta**order - err) / (k_eta * eta**order))
             detail.append((float(t0), float(t_gd), float(t_flow)))
         slope, icpt = fitted_order(etas, rel)
         margin = min(margins)
@@ -265,7 +271,7 @@ def make_p2_rate(
             verdict,
             cls,
             f"{rule}, flow constant {const:g}: relative error of Phi(x_t) vs the flow at tau={tau:g} "
-            f"{[f'{r:.2e}' for r in rel]} at eta {[round(e, 5) for e in etas]} (bound {k_eta:g} eta); "
+            f"{[f'{r:.2e}' for r in rel]} at eta {[round(e, 5) for e in etas]} (bound {k_eta:g} eta^{order}); "
             f"fitted order {slope:.2f}",
             numbers={"relative_error": rel, "etas": etas, "fitted_slope": slope, "t0_tgd_tflow": detail},
             series={
@@ -289,8 +295,9 @@ def make_p2_rate(
         id="ALP-P2-RATE",
         title="Phase 2: Phi(x_t) follows the limiting flow (constants 1/8, 1/4)",
         source=_source("Sec. 4 (limiting flow on the manifold)"),
-        statement="With tau = eta^2 t, Phi(x_t) = X(tau) + O(eta), where dX/dtau = -(1/8) dPhi grad lambda_1 "
-        "(GD on sqrt L) or -(1/4) dPhi grad log lambda_1 (normalized GD)",
+        statement=f"With tau = eta^2 t, Phi(x_t) = X(tau) + O(eta^{order}), where dX/dtau = -({sqrt_constant:g}) dPhi "
+        f"grad lambda_1 (GD on sqrt L) or -({ngd_constant:g}) dPhi grad log lambda_1 (normalized GD); decided by "
+        f"the relative error <= {k_eta:g} eta^{order} at eta0, eta0/2, eta0/4",
         provenance=["SOURCED", "DERIVED"],
         hypotheses="the constructed test problem of ALP-P1 (Phi in closed form from the conserved u1^2 - |u2,u3|^2); "
         "start perturbed by <= 0.25; tau = 1 from step 5/eta; eta0 in [0.02, 0.04]",
@@ -303,7 +310,7 @@ def make_p2_rate(
 
 
 # ---- ALP-QUAD ----------------------------------------------------------------------------------------------
-def make_quad(constant: float = 1.0, steps: int = 400, tol: float = 1e-9) -> Property:
+def make_quad(constant: float = 1.0, steps: int = 400, tol: float = 1e-9, align: float = 1e-6) -> Property:
     """ALP-QUAD: NGD on x^T A x/2, A = diag(l1, l2), l2 < l1, aligns with v_1 and ends in a 2-cycle with
     norm(A x_t) + norm(A x_{t+1}) = constant * eta * l1 (derived constant 1).
 
@@ -314,29 +321,32 @@ def make_quad(constant: float = 1.0, steps: int = 400, tol: float = 1e-9) -> Pro
         l2 = ratio * l1
         start = (_num(x1, high), _num(x2, high))
         # The theorem is asymptotic: the v2 part decays geometrically at a rate set by the cycle's split, and
-        # a split can even be unstable (a start almost on v1, x2 = 6e-45, first drifts away). "Aligned" is the
-        # v2 part below tol OR still halving over the last half of the run; a run that is not aligned yet is
-        # extended (x4, x16) and, if it never aligns, the instance is UNDECIDED, never a counterexample.
-        for n in (steps, 4 * steps, 16 * steps):
+        # a split can even be unstable (a start almost on v1, x2 = 6e-45, first drifts away). The sum is judged
+        # only once the v2 part is below ``align`` (so that its first-order effect, at most 10 x that part, is
+        # far below any constant error worth refuting); a run not aligned yet is extended (x4, x16, x64) and,
+        # if it never aligns, the instance is UNDECIDED, never a counterexample. Judging earlier, with a
+        # tolerance of 10 x a large v2 part, let a constant 5% off pass.
+        for n in (steps, 4 * steps, 16 * steps, 64 * steps):
             try:
                 traj = model.ngd_quadratic(start, (_num(l1, high), _num(l2, high)), eta, n)
             except model.LandedOnMinimiser:
                 require(False)  # NGD is undefined at the minimiser: outside the statement's class
             off = float(abs(l2 * traj[-1][1])) / (eta * l1)
             off_before = float(abs(l2 * traj[-1 - n // 2][1])) / (eta * l1)
-            if off <= tol or off <= 0.5 * off_before:
+            if off <= max(tol, align):
                 break
         else:
             return Evidence(
                 Verdict.UNDECIDED,
                 EvidenceClass.MPMATH if high else EvidenceClass.FLOAT,
-                f"not aligned with v1 after {n} steps (v2 part {off:.2e}, {off_before:.2e} half a run before)",
+                f"not aligned with v1 after {n} steps (v2 part {off:.2e} > {align:g}; {off_before:.2e} half a run "
+                "before): the asymptotic 2-cycle is not reached",
                 numbers={"v2_component": off, "steps": n},
             )
         norms = [((l1 * x) ** 2 + (l2 * y) ** 2) ** 0.5 for x, y in traj[-21:]]
         target = constant * eta * l1
         dev = max(float(abs(norms[k] + norms[k + 1] - target)) for k in range(20)) / (eta * l1)
-        sum_tol = max(tol, 10 * off)  # the sum may deviate to first order in the remaining v2 part
+        sum_tol = tol + 10 * off  # the sum may deviate to first order in the remaining (<= align) v2 part
         margin = (sum_tol - dev) / sum_tol
         verdict, cls, prec = simulation_class(dev <= sum_tol, high, PRECISION)
         return Evidence(
@@ -368,9 +378,9 @@ def make_quad(constant: float = 1.0, steps: int = 400, tol: float = 1e-9) -> Pro
         "norm(A x_t) + norm(A x_{t+1}) = eta lambda_1",
         provenance=["SOURCED", "DERIVED"],
         hypotheses="A = diag(l1, l2), l2/l1 in [0.05, 0.45], l1 in [0.5, 3], eta in [0.1, 2], "
-        f"|x1| >= 0.05; {steps} steps, extended x4 and x16 until aligned (the v2 part of A x below the tolerance "
-        "or still halving over the last half of the run; the rate depends on the cycle's split); the sum may "
-        "deviate to first order in that part",
+        f"|x1| >= 0.05; {steps} steps, extended x4, x16, x64 until aligned (the v2 part of A x, relative to "
+        f"eta l1, below {align:g}; the rate depends on the cycle's split); the sum may deviate to first order in "
+        "that part",
         strategy=st.fixed_dictionaries(
             {
                 "x1": st.floats(-5.0, 5.0).filter(nonzero),
@@ -386,4 +396,92 @@ def make_quad(constant: float = 1.0, steps: int = 400, tol: float = 1e-9) -> Pro
     )
 
 
-PROPERTIES: list[Property] = [make_p1(), make_p2_id(), make_p2_rate(), make_quad()]
+# ---- ALP-SET -----------------------------------------------------------------------------------------------
+@functools.cache
+def _sqrt_hessian_identities() -> tuple[bool, list[dict[str, Any]], dict[str, str]]:
+    """For L = x^T H x/2, H = diag(l1, l2): 2 sqrt(L) Hess sqrt(L) = B := H - (Hx)(Hx)^T/(2L), with B x = 0 and
+    tr B = l1 l2 |x|^2/(2L) (so B's other eigenvalue is tr B)."""
+    from checker.models.product.symbolic import prove
+
+    x1, x2 = sp.symbols("x1 x2", real=True)
+    l1, l2 = sp.symbols("l1 l2", positive=True)
+    xs = sp.Matrix([x1, x2])
+    H = sp.diag(l1, l2)
+    L = (xs.T * H * xs)[0] / 2
+    hess_sqrt = sp.hessian(sp.sqrt(L), (x1, x2))
+    g = H * xs
+    B = H - g * g.T / (2 * L)
+    return prove(
+        {
+            "2 sqrt(L) Hess sqrt(L) - B": sp.simplify(2 * sp.sqrt(L) * hess_sqrt - B).norm() ** 2,
+            "B x": sp.simplify((B * xs).norm() ** 2),
+            "tr B - l1 l2 |x|^2/(2L)": sp.simplify(B.trace() - l1 * l2 * (x1**2 + x2**2) / (2 * L)),
+        }
+    )
+
+
+def make_set(constant: Fraction = Fraction(1, 2)) -> Property:
+    """ALP-SET note: lambda_max(Hess sqrt L) -> infinity as L -> 0 when rank Hess L >= 2, at least
+    ``constant`` * lambda_2/sqrt(L) (true: 1/2, tight along v_1); for rank 1 the Hessian of sqrt L vanishes
+    (sqrt L is piecewise linear). The identities are PROVED by sympy; the bound is then decided exactly on
+    each drawn quadratic: sqrt(L) lambda_max(Hess sqrt L) = tr B/2 is rational, so the check is exact arithmetic,
+    and starts on v_1 (x2 = 0, where the bound is tight) are drawn often."""
+
+    def check(l1: Fraction, l2: Fraction, x1: Fraction, x2: Fraction) -> Evidence:
+        two_l = l1 * x1 * x1 + l2 * x2 * x2
+        require(two_l != 0)  # L = 0: sqrt L is not differentiable there
+        ok_proof, certs, failing = _sqrt_hessian_identities()
+        if not ok_proof:
+            return Evidence(Verdict.UNDECIDED, EvidenceClass.SYMBOLIC, f"identities fail: {failing}")
+        scaled_top = l1 * l2 * (x1 * x1 + x2 * x2) / two_l / 2  # sqrt(L) lambda_max(Hess sqrt L)
+        if l2 == 0:
+            claim = "rank 1: Hess sqrt L = 0"
+            ok = scaled_top == 0
+            margin = 1.0 if ok else -1.0
+        else:
+            slack = scaled_top - constant * l2
+            ok, claim = slack >= 0, f"sqrt(L) lambda_max(Hess sqrt L) = {float(scaled_top):.6g} >= {constant} l2"
+            margin = float(slack / l2)
+        return Evidence(
+            Verdict.CERTIFIED if ok else Verdict.REFUTED,
+            EvidenceClass.SYMBOLIC,
+            f"H = diag({l1}, {l2}), x = ({x1}, {x2}): {claim}",
+            numbers={"sqrtL_lambda_max": str(scaled_top)},
+            certificates=certs,
+            margin=margin,
+            precision="exact rationals; sympy identities",
+            counterexample=None if ok else {"l1": str(l1), "l2": str(l2), "x1": str(x1), "x2": str(x2)},
+        )
+
+    from checker.strategies import fractions
+
+    frac = fractions(-2, 2, denominator=100)
+
+    def build(d: dict[str, Fraction]) -> dict[str, Fraction]:
+        l1, l2 = max(d["la"], d["lb"]), min(d["la"], d["lb"])
+        return {"l1": l1, "l2": l2 if d["rank2"] else Fraction(0), "x1": d["x1"], "x2": d["x2"]}
+
+    return Property(
+        id="ALP-SET",
+        title="settings: Hess sqrt L blows up at the minimum when rank >= 2",
+        source=_source("Sec. 2 (settings; note on sqrt L)"),
+        statement=f"for L = x^T H x/2: lambda_max(Hess sqrt L) >= {constant} lambda_2(H)/sqrt(L) (-> infinity as "
+        "L -> 0) if rank H >= 2; Hess sqrt L = 0 off the kernel if rank H = 1. (The papers' other settings, GD on "
+        "sqrt(L - min L) and normalized GD, are what ALP-P1 .. ALP-QUAD run; their assumptions are RECONSTRUCTED.)",
+        provenance=["SOURCED", "DERIVED", "RECONSTRUCTED"],
+        hypotheses="H = diag(l1, l2), l1 >= l2 >= 0 (any symmetric H after a rotation), L(x) > 0",
+        strategy=st.fixed_dictionaries(
+            {
+                "la": fractions(Fraction(1, 10), 5, denominator=100),
+                "lb": fractions(Fraction(1, 10), 5, denominator=100),
+                "rank2": st.booleans(),
+                "x1": frac,
+                "x2": st.one_of(st.just(Fraction(0)), frac),
+            }
+        ).map(build),
+        check=check,
+        max_examples={"quick": 60, "ci": 200},
+    )
+
+
+PROPERTIES: list[Property] = [make_p1(), make_p2_id(), make_p2_rate(), make_quad(), make_set()]

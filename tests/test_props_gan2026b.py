@@ -16,9 +16,16 @@ from properties import gan2026b as g
 
 
 def test_catalogue() -> None:
-    assert [p.id for p in g.PROPERTIES] == ["GAN-B-PS", "GAN-B-LYAP", "GAN-B-TAN", "GAN-B-THM"]
+    assert [p.id for p in g.PROPERTIES] == [
+        "GAN-B-PS",
+        "GAN-B-LYAP",
+        "GAN-B-TAN",
+        "GAN-B-THM",
+        "GAN-B-SETUP",
+        "GAN-B-LYAP-II",
+    ]
     assert all(p.source.paper == "gan2026b" for p in g.PROPERTIES)
-    thm = g.PROPERTIES[-1]
+    thm = next(p for p in g.PROPERTIES if p.id == "GAN-B-THM")
     assert thm.reconstructed and "O-3" in thm.open_points
 
 

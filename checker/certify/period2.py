@@ -161,8 +161,10 @@ def default_sigmas(p_flip: float, n: int = 8) -> list[float]:
 # is the one putting the overshoot at sigma: eta = (2 + sigma)/(a sqrt(4 z*^2 + D)). Same map G as above.
 
 
-def frozen_two_cycle_mp(loss: Loss, z_star: sp.Expr, d: float, sigma: float, p_flip: float, dps: int) -> dict[str, Any]:
-    """Newton (mpmath findroot) on G(G(z)) = z at overshoot sigma, from u0 = sqrt(|sigma/P|) off z*.
+def frozen_two_cycle_mp(
+    loss: Loss, z_star: sp.Expr, d: float, sigma: float, p_flip: float, dps: int, solver: str = "secant"
+) -> dict[str, Any]:
+    """A root of G(G(z)) = z (mpmath findroot, ``solver``) at overshoot sigma, from u0 = sqrt(|sigma/P|) off z*.
 
     Returns found (a genuine 2-cycle, not the fixed point), stable (|multiplier| < 1), the multiplier
     G'(z1) G'(z2), u2_ratio = u^2/(sigma/P) (1 when the normal form's amplitude is right) and u = z1 - z*.
@@ -183,7 +185,7 @@ def frozen_two_cycle_mp(loss: Loss, z_star: sp.Expr, d: float, sigma: float, p_f
 
         u0 = mpmath.sqrt(abs(mpmath.mpf(sigma) / mpmath.mpf(p_flip)))
         try:
-            u_star = mpmath.findroot(h, u0, tol=mpmath.mpf(10) ** (-dps // 2))
+            u_star = mpmath.findroot(h, u0, solver=solver, tol=mpmath.mpf(10) ** (-dps // 2))
         except (ValueError, ZeroDivisionError):
             return {"found": False, "stable": False, "multiplier": float("nan"), "u2_ratio": float("nan")}
         u1 = f(u_star)

@@ -63,6 +63,7 @@ SUBCOMMANDS = [
     ("report", "report_cmd"),
     ("verify", "verify_cmd"),
     ("network", "network_cmd"),
+    ("replay", "replay_cmd"),
 ]
 
 

@@ -43,6 +43,7 @@ class Analysis:
     why_not: str
     tail_max_s: float
     tail_max_loss: float
+    stuck: bool = False  # tail loss > eps and GD has stopped moving: L stays above eps for ever
 
 
 def analyse(run: model.Run, eps: float = 1e-3) -> Analysis:
@@ -58,7 +59,11 @@ def analyse(run: model.Run, eps: float = 1e-3) -> Analysis:
         why = f"not settled in {len(sharp)} steps: tail loss {tail_l:.2e} > {eps:g}"
     elif not shrinking:
         why = "not settled: w1 still growing in the tail (a catapult is coming)"
-    return Analysis(run, sharp, not why, why, tail_s, tail_l)
+    # A run whose parameters no longer move over the tail (and whose w1 is not growing) sits at a fixed point of
+    # GD: a loss above eps there is above eps for every later step.
+    still = max(float(np.ptp(run.a[-TAIL:])), float(np.ptp(run.w2[-TAIL:]))) <= 1e-13 * (1 + abs(float(run.a[-1])))
+    stuck = bool(tail_l > eps and still and not (run.log_w1[-1] > run.log_w1[-TAIL]))
+    return Analysis(run, sharp, not why, why, tail_s, tail_l, stuck)
 
 
 @lru_cache(maxsize=8)  # a long run holds ~4 MB of states; shrinking revisits only the last few

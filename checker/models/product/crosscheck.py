@@ -8,6 +8,7 @@ that disagrees with the proof. They return errors, never verdicts: the property 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -93,10 +94,15 @@ def mp_reduction_deviation(pl: ProductLoss, x: Fraction, y: Fraction, eta: Fract
     return float(worst)
 
 
-def imbalance_run(pl: ProductLoss, x: float, sigma0: float, steps: int, dps: int) -> tuple[list[float], int]:
+def imbalance_run(
+    pl: ProductLoss, x: float, sigma0: float, steps: int, dps: int, *, direction: int = 1, reduced: bool = False
+) -> tuple[list[float], int, float]:
     """|x^2 - y^2| along GD in mpmath from (x, z*/x) (nudged off the minimum), eta such that a s = (2 + sigma0)/eta.
 
-    Returns the trace and the number of steps at which it increased while eta^2 l'^2 <= 2.
+    Returns the trace, the number of steps (with eta^2 l'^2 <= 2) that moved it against ``direction`` (1: the
+    claim "non-increasing") beyond rounding, and the worst relative move in the claimed direction (negative:
+    against it). With ``reduced`` the run uses the exact (z, s) map and |d| = sqrt(s^2 - 4 z^2) instead: an
+    independent computation of the same quantity, for a recheck.
     """
     _, a, _, _ = pl.derivatives_at_min()
     l1 = pl.loss.mp(1)
@@ -104,21 +110,33 @@ def imbalance_run(pl: ProductLoss, x: float, sigma0: float, steps: int, dps: int
         xm = mpmath.mpf(x)
         ym = mpmath.mpf(str(pl.zstar.evalf(dps))) / xm * (1 + mpmath.mpf("1e-4"))
         s = xm * xm + ym * ym
+        z = xm * ym
         h = (2 + mpmath.mpf(sigma0)) / (mpmath.mpf(a) * s)
         prev = abs(xm * xm - ym * ym)
-        out, bad = [float(prev)], 0
+        out, bad, worst = [float(prev)], 0, math.inf
+        rounding = mpmath.mpf(10) ** (10 - dps)
         for _ in range(steps):
-            g = l1(xm * ym)
-            xm, ym = product.gd_step(xm, ym, g, h)
-            d = abs(xm * xm - ym * ym)
-            if (h * g) ** 2 <= 2 and d > prev * (1 + mpmath.mpf(10) ** (10 - dps)):
-                bad += 1
+            if reduced:
+                g = l1(z)
+                z, s = product.reduced_step(z, s, g, h)
+                d = mpmath.sqrt(max(s * s - 4 * z * z, mpmath.mpf(0)))
+            else:
+                g = l1(xm * ym)
+                xm, ym = product.gd_step(xm, ym, g, h)
+                d = abs(xm * xm - ym * ym)
+            if (h * g) ** 2 <= 2 and prev > 0:
+                move = direction * (prev - d) / prev  # > 0: moved the claimed way
+                worst = min(worst, float(move) + float(rounding))
+                if move < -rounding:
+                    bad += 1
             out.append(float(d))
             prev = d
-    return out, bad
+    return out, bad, worst
 
 
-def mp_fd_normal_multiplier(pl: ProductLoss, eta: Fraction, ratio: Fraction, dps: int) -> tuple[float, float, float]:
+def mp_fd_normal_multiplier(
+    pl: ProductLoss, eta: Fraction, ratio: Fraction, dps: int, step_exp: int = 15
+) -> tuple[float, float, float]:
     """The normal multiplier of the (z, s) map at (z*, s = ratio * s_c) by a central finite difference in mpmath.
 
     Returns (finite difference, the predicted 1 - eta a s, |difference|).
@@ -130,7 +148,7 @@ def mp_fd_normal_multiplier(pl: ProductLoss, eta: Fraction, ratio: Fraction, dps
         am = pl.loss.mp(2)(mpmath.mpf(zstar))
         s = float(ratio) * 2 / (h * am)  # s = ratio * s_c
         zm = mpmath.mpf(str(pl.zstar.evalf(dps)))
-        step = mpmath.mpf(10) ** -15
+        step = mpmath.mpf(10) ** -step_exp
         zp, _ = product.reduced_step(zm + step, s, l1(zm + step), h)
         zn, _ = product.reduced_step(zm - step, s, l1(zm - step), h)
         fd = (zp - zn) / (2 * step)

@@ -1,0 +1,96 @@
+"""Every fixed check can fail: a near-miss variant (a constant off by <= 10%, a power off by one, a flipped sign)
+is REFUTED under the default quick profile on each of several seeds, and the true statement is not.
+
+Why several seeds and the quick profile: a mutant that is refuted only on the CI seed survives by luck on a
+user's random seed. The seeds below are arbitrary; the cheap checks run in the default suite, the
+simulation-backed ones (seconds per example) are marked slow and run on all five seeds there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+
+import pytest
+
+from checker.property import Property
+from checker.runner import run_property
+from checker.verdict import Verdict
+from properties import arora2022, damian2023, gan2026a, gan2026b, liu2025
+
+SEEDS = (11, 23, 37, 41, 59)
+HOLDS = {Verdict.PROVED, Verdict.CERTIFIED, Verdict.CORROBORATED}
+
+# (id, true statement, near-miss mutant)
+CHEAP: list[tuple[str, Callable[[], Property], Callable[[], Property]]] = [
+    ("GAN-A-FIX multiplier 1 - 2 eta a s", gan2026a.make_fix, lambda: gan2026a.make_fix(multiplier=2)),
+    ("GAN-A-DRIFT reversed", gan2026a.make_drift, lambda: gan2026a.make_drift(direction=-1)),
+    ("GAN-A-FLIP side swapped", gan2026a.make_flip, lambda: gan2026a.make_flip(stable_sign=-1)),
+    ("GAN-B-TAN coefficient 1.1", gan2026b.make_tan, lambda: gan2026b.make_tan(coefficient=1.1)),
+    ("GAN-B-TAN order 2", gan2026b.make_tan, lambda: gan2026b.make_tan(order=2.0)),
+    ("ALP-QUAD constant 0.95", arora2022.make_quad, lambda: arora2022.make_quad(constant=0.95)),
+    ("DNL-PRED shift bound 0.9", damian2023.make_pred, lambda: damian2023.make_pred(shift_bound=0.9)),
+    ("GAN-A-D4.1 alpha coefficient 2", gan2026a.make_d41, lambda: gan2026a.make_d41(alpha_coefficient=2)),
+    ("ALP-SET constant 11/20", arora2022.make_set, lambda: arora2022.make_set(constant=Fraction(11, 20))),
+    ("LZDZ-R5.3 without w2_inf^2", liu2025.make_r53, lambda: liu2025.make_r53(w2_term=False)),
+    ("GAN-B-LYAP-II c1 sign flipped", gan2026b.make_lyap_dynamics, lambda: gan2026b.make_lyap_dynamics(c1_sign=-1)),
+    ("DNL-STABLE-SET one projection step", damian2023.make_stable_set, lambda: damian2023.make_stable_set(steps=1)),
+    ("GAN-B-SETUP multiplier -0.9", gan2026b.make_setup, lambda: gan2026b.make_setup(multiplier=Fraction(-9, 10))),
+]
+
+SLOW: list[tuple[str, Callable[[], Property], Callable[[], Property]]] = [
+    ("ALP-P2-RATE O(eta^2)", arora2022.make_p2_rate, lambda: arora2022.make_p2_rate(order=2)),
+    (
+        "ALP-P2-RATE constants +10%",
+        arora2022.make_p2_rate,
+        lambda: arora2022.make_p2_rate(sqrt_constant=0.1375, ngd_constant=0.275),
+    ),
+    ("GAN-A-NF Lambert-W branch swapped", gan2026a.make_nf, lambda: gan2026a.make_nf(branch_swap=True)),
+    ("LZDZ-T4.1 constant 1.8", liu2025.make_t41, lambda: liu2025.make_t41(constant=1.8)),
+    ("LZDZ-T4.6 rate 2.2", liu2025.make_t46, lambda: liu2025.make_t46(rate=2.2)),
+    ("LZDZ-T4.3 falling", liu2025.make_t43, lambda: liu2025.make_t43(direction=-1)),
+    ("GAN-B-LYAP c1 sign", gan2026b.make_lyap, lambda: gan2026b.make_lyap(c1_sign=-1)),
+]
+
+
+def _refuted_on_every_seed(mutant: Callable[[], Property], seeds: tuple[int, ...]) -> None:
+    prop = mutant()
+    for seed in seeds:
+        res = run_property(prop, profile="quick", seed=seed, database=False)
+        assert res.verdict is Verdict.REFUTED, (seed, res.verdict, res.evidence.summary, res.notes)
+        assert res.evidence.counterexample
+
+
+@pytest.mark.parametrize(("name", "true", "mutant"), CHEAP, ids=[c[0] for c in CHEAP])
+def test_cheap_mutant_is_refuted_on_every_quick_seed(
+    name: str, true: Callable[[], Property], mutant: Callable[[], Property]
+) -> None:
+    _refuted_on_every_seed(mutant, SEEDS)
+    for seed in SEEDS[:2]:
+        res = run_property(true(), profile="quick", seed=seed, database=False)
+        assert res.verdict in HOLDS, (name, seed, res.verdict, res.evidence.summary)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "true", "mutant"), SLOW, ids=[c[0] for c in SLOW])
+def test_simulation_mutant_is_refuted_on_every_quick_seed(
+    name: str, true: Callable[[], Property], mutant: Callable[[], Property]
+) -> None:
+    _refuted_on_every_seed(mutant, SEEDS)
+    res = run_property(true(), profile="quick", seed=SEEDS[0], database=False)
+    assert res.verdict in HOLDS, (name, res.verdict, res.evidence.summary)
+
+
+def test_tan_false_alarm_of_ci_seed_16_is_gone() -> None:
+    """bce0.8 at x = 1.4629: the error changes sign near p ~ 1.3e-3; a fixed 4-point fit read order -0.16."""
+    ev = gan2026b.make_tan().check(loss="bce0.8", x=1.462890625)
+    assert ev.verdict is Verdict.CORROBORATED, ev.summary
+    assert 0.8 <= ev.numbers["fitted_order"] <= 1.2
+    assert ev.numbers["p_range"][1] < 1e-3  # the regime was found below the sign change
+
+
+def test_flip_false_alarm_of_ci_seed_2_is_gone() -> None:
+    """cosh at x = 163/98, P ~ 1e-3: sigma = 1e-4 is outside sigma << P^2; the scan goes below it."""
+    ev = gan2026a.make_flip().check(loss="cosh", x=Fraction(163, 98))
+    assert ev.verdict in HOLDS, ev.summary
+    assert abs(ev.numbers["sigma"]) < 1e-6
