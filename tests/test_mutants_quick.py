@@ -94,3 +94,18 @@ def test_flip_false_alarm_of_ci_seed_2_is_gone() -> None:
     ev = gan2026a.make_flip().check(loss="cosh", x=Fraction(163, 98))
     assert ev.verdict in HOLDS, ev.summary
     assert abs(ev.numbers["sigma"]) < 1e-6
+
+
+def test_quad_false_alarm_of_ci_seed_24_is_gone() -> None:
+    """x2 = 4e-145: the v2 part first grows, then decays; 20 steps before the end 1.7e-3 of it was left."""
+    ev = arora2022.make_quad().check(x1=1.0, x2=3.7589583202712455e-145, ratio=0.3125, l1=1.0, eta=0.96875)
+    assert ev.verdict is Verdict.CORROBORATED, ev.summary
+
+
+@pytest.mark.slow
+def test_t43_start_close_to_the_level_is_outside_the_statement() -> None:
+    """Thorough seeds 1-9: a start at eta S = 1.769 (0.13 below the level) has dips of 6% of its rise."""
+    from checker.property import OutsideHypotheses
+
+    with pytest.raises(OutsideHypotheses):
+        liu2025.make_t43().check(l2=0.0234375, a0=0.59375, log_w1=-4.0, w2=0.75)
