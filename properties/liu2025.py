@@ -468,7 +468,7 @@ def make_l51(power: int = 2, sign: int = 1) -> Property:
 
 
 # ---- LZDZ-T4.6 ---------------------------------------------------------------------------------------------
-def make_t46(rate: float = 1.8, constant: float = 4.0, min_window: int = 2000) -> Property:
+def make_t46(rate: float = 1.8, constant: float = 4.0, min_window: int = 500) -> Property:
     """A non-asymptotic decay bound (RECONSTRUCTED from Fig. 2; the printed Thm 4.6 was not read): during the EoS
     phase, for all s <= t in it, L2(t) <= constant * L2(s) (1 - rate lambda_2/lambda_1)^(2 (t - s)), with rate 1.8
     (10% below the measured 2, LZDZ-RATE) and constant 4 (the period-2 wobble of L2 reaches ~1.9). Decided on
