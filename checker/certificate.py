@@ -11,6 +11,9 @@ Kinds (producers build them only through the functions below):
 * ``ball-sign``: ``expr`` (in ``variable``) evaluated in arb over the box ``at`` has the ``sign``
   "positive" or "negative" (re-evaluated at ``prec`` bits).
 * ``ball-enclosure``: ``expr`` over ``at`` lies inside ``value`` (a claimed enclosure of a quantity).
+* ``descent``: one instance of the descent lemma, hypothesis (eta * S < constant over a box holding the
+  segment) and conclusion (the sign of the loss change), for l(z) or l(xy).
+* ``identity`` / ``root``: see reports/README.md, "The certificate language".
 * ``krawczyk``: ``f`` has exactly one zero in ``box``: the Krawczyk image of the box (any nonzero
   preconditioner; the checker picks its own) lies in the box's interior. ``df`` is f'.
   ``sign_df`` optionally claims the sign of ``df`` over the box (minimum vs maximum of a loss).
@@ -33,6 +36,36 @@ def _symbols(symbols: list[sp.Symbol]) -> dict[str, dict[str, bool]]:
     for sym in symbols:
         out[sym.name] = {k: True for k in SYMBOL_ASSUMPTIONS if sym.assumptions0.get(k)}
     return out
+
+
+def identity(
+    claim: str,
+    symbols: dict[str, list[str]],
+    functions: list[str],
+    define: list[tuple[str, str]],
+    lhs: str,
+    rhs: str,
+) -> dict[str, Any]:
+    """Record the identity lhs = rhs, stated from definitions in the certificate language.
+
+    ``symbols`` maps each variable to its assumptions; ``functions`` names generic smooth functions of one
+    variable (``l(u)`` and ``deriv(l, k, u)`` = l^(k)(u)); ``define`` is an ordered list of named
+    expressions (each may use the earlier ones and the operators). The verifier recomputes every operator
+    and checks lhs - rhs simplifies to 0; it rejects a statement whose sides agree before anything is
+    computed. Nothing is evaluated here: the producer decides its verdict by its own computation.
+    """
+    for flags in symbols.values():
+        if not set(flags) <= set(SYMBOL_ASSUMPTIONS):
+            raise ValueError(f"unknown assumptions {flags}")
+    return {
+        "kind": "identity",
+        "claim": claim,
+        "symbols": {name: {k: True for k in flags} for name, flags in symbols.items()},
+        "functions": list(functions),
+        "define": [[name, text] for name, text in define],
+        "lhs": lhs,
+        "rhs": rhs,
+    }
 
 
 def symbolic_zero(expr: sp.Expr, claim: str) -> dict[str, Any]:
@@ -127,3 +160,48 @@ def krawczyk(
         "sign_df": sign_df,
         "prec": int(prec),
     }
+
+
+def descent(
+    loss: sp.Expr,
+    variable: sp.Symbol,
+    point: dict[str, Fraction],
+    eta: Fraction,
+    box: dict[str, Enclosure],
+    constant: Fraction,
+    change: str,
+    prec: int,
+    claim: str,
+) -> dict[str, Any]:
+    """Record one descent-lemma instance: its hypothesis (the box holds the segment, eta * S < constant over
+    it) and its conclusion (the sign of the loss change). ``point``/``box`` keys: ``z`` (1-D) or ``x``, ``y``
+    (the product model l(xy)); the loss is written in z. The verifier re-derives l', l'' and S itself.
+    """
+    if change not in {"positive", "negative"}:
+        raise ValueError(change)
+    return {
+        "kind": "descent",
+        "claim": claim,
+        "loss": str(loss.subs(variable, sp.Symbol("z", real=True))),
+        "point": {k: f"{v.numerator}/{v.denominator}" for k, v in point.items()},
+        "eta": f"{eta.numerator}/{eta.denominator}",
+        "box": {k: v.to_json() for k, v in box.items()},
+        "constant": f"{constant.numerator}/{constant.denominator}",
+        "change": change,
+        "prec": int(prec),
+    }
+
+
+def derivative_at(
+    loss: sp.Expr, variable: sp.Symbol, order: int, value: sp.Expr, equals: sp.Expr, claim: str
+) -> dict[str, Any]:
+    """Record l^(order)(value) = equals as an identity stated from l (e.g. l'(z*) = 0 at an exact root).
+
+    Why not ``symbolic_zero(l'(value))``: sympy evaluates that substitution to the literal 0 at once, and a
+    stored "0" states nothing (verify rejects it as vacuous); here verify differentiates l itself.
+    """
+    v = variable.name
+    syms = {s.name: (["positive"] if s.is_positive else ["real"]) for s in sorted(loss.free_symbols, key=str)}
+    syms[v] = ["real"]
+    lhs = f"subs(diff(l, {', '.join([v] * order)}), {v}, {value})"
+    return identity(claim, syms, [], [("l", str(loss))], lhs, str(equals))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from checker.formal import formal_for
 from checker.property import Property
 from checker.verdict import Enclosure, Evidence, Provenance, Verdict
 
@@ -71,7 +72,9 @@ class ClaimResult:
                 "certificates": jsonable(e.certificates),
                 "series": jsonable(e.series),
                 "counterexample": jsonable(e.counterexample),
+                "informative": [k for k in e.informative if k in e.numbers],
             },
+            "formal": formal_for(p, e.certificates),
             "hypothesis": jsonable(self.stats.__dict__),
             "seconds": round(self.seconds, 3),
             "notes": list(self.notes),

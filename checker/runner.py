@@ -13,8 +13,10 @@ How one property runs (``run_property``):
   refutation stays UNDECIDED ("float counterexample not re-checked at high precision").
 
 Aggregation over examples (no refutation): the weakest per-example verdict, PROVED > CERTIFIED >
-CORROBORATED > UNDECIDED. A claim checked on drawn instances is at most CERTIFIED ("certified on N drawn
-instances"): PROVED survives only from a check marked with :func:`proves_class`, whose PROVED evidence is
+CORROBORATED > UNDECIDED. A statement quantified over a class and checked rigorously on N drawn instances is
+CORROBORATED ("N of N drawn instances certified", with the instances' certificates stored up to a cap);
+CERTIFIED is kept for a named instance (every draw the same parameters). PROVED survives only from a check
+marked with :func:`proves_class`, whose PROVED evidence is
 a symbolic proof for the whole stated class (the drawn instances then only cross-check the backends).
 
 A check that raises (a bug, a health-check failure, a deadline) makes the claim UNDECIDED with the error in
@@ -284,8 +286,13 @@ def _aggregate(prop: Property, trace: _Trace, stats: HypothesisStats) -> ClaimRe
     n = len(trace.evidences)
     if verdict is Verdict.PROVED and not is_class_proof(prop.check):
         verdict = Verdict.CERTIFIED
-    if verdict is Verdict.CERTIFIED:
-        notes.append(f"certified on {n} drawn instances")
+    instances = _distinct_instances(trace)
+    if verdict is Verdict.CERTIFIED and instances > 1:
+        # rigorous per drawn instance, but the statement quantifies over a class: the instances corroborate it
+        verdict = Verdict.CORROBORATED
+        notes.append(f"{n} of {n} drawn instances certified ({instances} distinct); not a proof for the class")
+    elif verdict is Verdict.CERTIFIED:
+        notes.append(f"certified for the named instance ({n} checks)")
     elif verdict is Verdict.CORROBORATED:
         notes.append(f"no counterexample in {n} drawn examples")
     elif verdict is Verdict.PROVED:
@@ -293,7 +300,31 @@ def _aggregate(prop: Property, trace: _Trace, stats: HypothesisStats) -> ClaimRe
     decisive = weakest[1] if verdict is Verdict.UNDECIDED else (trace.worst[2] if trace.worst else weakest[1])
     if decisive.verdict is Verdict.PROVED and verdict is not Verdict.PROVED:
         decisive = _relabel(decisive, verdict)
+    if decisive.verdict is Verdict.CERTIFIED and verdict is Verdict.CORROBORATED:
+        decisive = _relabel(decisive, verdict)
+        decisive.certificates, stored = _instance_certificates(trace)
+        notes.append(f"certificates of {stored} of the {n} certified instances stored (cap {MAX_STORED_INSTANCES})")
     return ClaimResult(prop, verdict, decisive, stats, notes=notes)
+
+
+MAX_STORED_INSTANCES = 20
+
+
+def _distinct_instances(trace: _Trace) -> int:
+    return len({repr(sorted(params.items())) for params, _ in trace.evidences})
+
+
+def _instance_certificates(trace: _Trace) -> tuple[list[dict[str, Any]], int]:
+    """The certificates of the certified instances (the first MAX_STORED_INSTANCES), without repeats."""
+    out: list[dict[str, Any]] = []
+    stored = 0
+    for _, ev in trace.evidences:
+        if stored == MAX_STORED_INSTANCES:
+            break
+        if ev.verdict in (Verdict.CERTIFIED, Verdict.PROVED) and ev.certificates:
+            stored += 1
+            out.extend(c for c in ev.certificates if c not in out)
+    return out, stored
 
 
 def _relabel(ev: Evidence, verdict: Verdict) -> Evidence:
@@ -307,6 +338,7 @@ def _relabel(ev: Evidence, verdict: Verdict) -> Evidence:
         series=ev.series,
         margin=ev.margin,
         precision=ev.precision,
+        informative=ev.informative,
     )
 
 

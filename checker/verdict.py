@@ -145,6 +145,9 @@ class Evidence:
     margin: float | None = None  # signed slack of the claimed inequality (> 0: holds); Hypothesis targets it
     precision: str = ""  # e.g. "float64", "mpmath 50 digits", "arb 256 bits"
     counterexample: dict[str, Any] | None = None
+    # names in ``numbers`` shown for information only (e.g. a float spot check beside a symbolic proof);
+    # every other enclosure of a PROVED/CERTIFIED claim must be backed by a certificate (verify checks it)
+    informative: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.verdict in RIGOROUS_VERDICTS and self.evidence_class not in RIGOROUS_CLASSES:

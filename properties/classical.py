@@ -19,7 +19,6 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-import sympy as sp
 from flint import arb
 from hypothesis import strategies as st
 
@@ -57,7 +56,7 @@ def _descent_evidence(
     constant: float,
     scale: float,
     params: dict[str, Any],
-    certify: Callable[[], dict[str, Any]],
+    certify: Callable[[str], dict[str, Any]],
 ) -> Evidence:
     """The verdict of one descent-lemma instance from the certified loss change ``delta`` (an arb ball).
 
@@ -79,9 +78,10 @@ def _descent_evidence(
             EvidenceClass.BALL,
             f"{head}, loss change {delta.str(10)} < 0",
             numbers=numbers,
-            certificates=[certify()],
+            certificates=[certify("negative")],
             margin=margin,
             precision=precision,
+            informative=("loss_change",),  # the certificate is its sign; the enclosure is shown for scale
         )
     if delta > 0:
         return Evidence(
@@ -89,6 +89,7 @@ def _descent_evidence(
             EvidenceClass.BALL,
             f"{head}, yet the loss rises by {delta.str(10)}",
             numbers=numbers,
+            certificates=[certify("positive")],  # hypothesis and the rise, re-checkable
             margin=margin,
             precision=precision,
             counterexample=params,
@@ -138,10 +139,17 @@ def make_descent_1d(constant: float = 2.0) -> Property:
             delta = l0(th - eta_b * g) - l0(th)
         scale = eta * float(g.mid()) ** 2
 
-        def certify() -> dict[str, Any]:
-            expr = loss.expr.subs(Z, Z - sp.Rational(Fraction(eta)) * loss.derivative(1)) - loss.expr
-            return certificate.ball_sign(
-                expr, Z, Enclosure.point(theta), "negative", PREC, "descent: L(theta - eta L'(theta)) - L(theta) < 0"
+        def certify(change: str) -> dict[str, Any]:
+            return certificate.descent(
+                loss.expr,
+                Z,
+                {"z": Fraction(theta)},
+                Fraction(eta),
+                {"z": Enclosure.from_arb(box)},
+                Fraction(constant),
+                change,
+                PREC,
+                f"descent lemma instance: eta S < {constant:g} on a box holding the segment; loss change {change}",
             )
 
         return _descent_evidence(delta, loss.describe(), eta, m_up, constant, scale, params, certify)
@@ -188,7 +196,6 @@ def make_descent_product(constant: float = 2.0) -> Property:
     Sharpness bound over a box containing the segment: the closed-form top eigenvalue of
     Hess L = [[l'' y^2, l' + l'' xy], [l' + l'' xy, l'' x^2]] evaluated on balls.
     """
-    t_sym = sp.Symbol("t", real=True)
 
     def _hess_top(l1: Any, l2: Any, x: Any, y: Any) -> Any:
         z = x * y
@@ -232,17 +239,18 @@ def make_descent_product(constant: float = 2.0) -> Property:
         m_up = _arb_up(s_box)
         scale = eta * float((gx * gx + gy * gy).mid())
 
-        def certify() -> dict[str, Any]:
-            xs, ys = sp.Rational(x.numerator, x.denominator), sp.Rational(y.numerator, y.denominator)
-            lp = loss.derivative(1).subs(Z, xs * ys)
-            expr = loss.expr.subs(Z, (xs - t_sym * lp * ys) * (ys - t_sym * lp * xs)) - loss.expr.subs(Z, xs * ys)
-            return certificate.ball_sign(
-                expr,
-                t_sym,
-                Enclosure.point(eta),
-                "negative",
+        def certify(change: str) -> dict[str, Any]:
+            return certificate.descent(
+                loss.expr,
+                Z,
+                {"x": x, "y": y},
+                Fraction(eta),
+                {"x": Enclosure.from_arb(bx), "y": Enclosure.from_arb(by)},
+                Fraction(constant),
+                change,
                 PREC,
-                "descent on l(xy): L(theta - t grad L) - L(theta) < 0 at t = eta",
+                f"descent lemma instance on l(xy): eta S < {constant:g} on a box holding the segment; "
+                f"loss change {change}",
             )
 
         return _descent_evidence(delta, f"l(xy), {loss.describe()}", eta, m_up, constant, scale, params, certify)

@@ -23,6 +23,7 @@ from checker import certificate, series
 from checker.backends.ball import ball_function, ball_precision, to_arb
 from checker.evidence import fitted_order, refuted_at_point
 from checker.models import damian as dm
+from checker.models import damian_statements as ds
 from checker.property import Property, Source, proves_class, require
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
 
@@ -203,12 +204,11 @@ def make_toy(claimed_alpha: sp.Expr = dm.ALPHA, claimed_beta: sp.Expr = dm.BETA)
             "beta": claimed_beta,
             "offdiag": sp.Integer(0),
         }
-        certs = []
         for name, claimed in claims.items():
             diff = _simplified(q[name] - claimed)
             if diff != 0:
                 return refuted_at_point(f"toy {name} is {q[name]}, not {claimed}", diff, params, subs)
-            certs.append(certificate.symbolic_zero(q[name] - claimed, f"DNL-TOY: {name} of the toy at x = 0"))
+        certs = list(ds.toy(claimed_alpha, claimed_beta))  # stated from the toy loss; verify recomputes them
         # cross-check the JAX autodiff route (DNL-QTY as computed on any model) at the drawn point
         got = autodiff.dnl_quantities(dm.toy_loss_jax, jnp.array([0.0, w, 0.0]), jnp.array([eta, alpha, beta]))
         want = {k: float(sp.N(claims[k].subs(subs))) for k in ("S", "alpha", "beta")}
@@ -286,7 +286,7 @@ def make_eq3(force: sp.Expr = HALF, steps: int = 800, tol: float = 1e-9) -> Prop
                 f"identity holds symbolically but float runs differ by {rel:.2e} over {steps} steps",
                 numbers={"float_deviation": rel},
             )
-        cert = [certificate.symbolic_zero(dx, "DNL-EQ3: x-update"), certificate.symbolic_zero(dy, "DNL-EQ3: y-update")]
+        cert = list(ds.eq3(force))
         return Evidence(
             Verdict.PROVED,
             EvidenceClass.SYMBOLIC,
@@ -381,7 +381,7 @@ def make_ode(delta2: sp.Expr | None = None, omega2: sp.Expr | None = None, tol: 
             return refuted_at_point("the linearisation's frequency^2 is not the claimed one", d_om, params, subs)
         etas, per = _periods(alpha, beta, amp)
         ev = _judge(alpha, beta, amp, etas, per, EvidenceClass.FLOAT, "float64")
-        ev.certificates.append(certificate.symbolic_zero(d_fix, "DNL-ODE: fixed point X^2 = delta^2, Y = 0"))
+        ev.certificates.extend(ds.ode_fixed_point(delta2))
         return ev
 
     def recheck(alpha: float, beta: float, amp: float) -> Evidence:
@@ -454,7 +454,7 @@ def make_l3(y_scale: sp.Expr = ONE, order: float = 1.0, tol: float = 0.25) -> Pr
                     y_label="relative drift of g per cycle",
                 )
             },
-            certificates=[certificate.symbolic_zero(symbolic(), "DNL-L3: dg/dtau = 0 along the ODE")],
+            certificates=list(ds.l3_invariant(y_scale)) if symbolic() == 0 else [],
             margin=margin,
             precision=prec,
             counterexample=None if ok else dict(params),
@@ -540,6 +540,7 @@ def make_c1(plus_factor: sp.Expr = TWO, minus_shift: sp.Expr = MINUS_ONE, prec: 
                 val = ball_function(expr, G)(g0)
                 numbers[name] = Enclosure.from_arb(val)
                 certs.append(certificate.ball_enclosure(expr, G, g_enc, numbers[name], prec, f"DNL-C1: {name}"))
+                numbers[name] = Enclosure(**certs[-1]["value"])  # what verify re-derives over the stored g0 box
             worst = math.inf
             for name, expr in sign_exprs.items():
                 val = ball_function(expr, G)(g0)
@@ -707,7 +708,7 @@ def make_pred(force: sp.Expr = HALF, steps: int = 800, tol: float = 1e-9, shift_
         require(sharp.margin is not None and math.isfinite(sharp.margin))  # x stayed ~0: nothing to judge
         if sharp.verdict is Verdict.REFUTED:
             return sharp
-        certs = [certificate.symbolic_zero(dx, "DNL-PRED: x"), certificate.symbolic_zero(dw, "DNL-PRED: w")]
+        certs = list(ds.pred(force))
         return Evidence(
             Verdict.PROVED,
             EvidenceClass.SYMBOLIC,
@@ -970,11 +971,7 @@ def make_gen_limit(coef: sp.Expr = THIRD, tol: float = 0.05) -> Property:
             f"2-cycle and S_lim identity PROVED (sympy); time-averaged S - 2/eta = {shift:.5g}, claimed "
             f"{float(coef):.4g} c4 delta^2 = {pred:.5g} (relative error {err:.3g}); below 2/eta since c4 < 0",
             numbers={"measured_shift": shift, "predicted_shift": pred, "relative_error": err},
-            certificates=[
-                certificate.symbolic_zero(e, f"DNL-GEN-LIMIT: {n}")
-                for n, e in zip(("x-cycle", "y-cycle", "S_lim"), symbolic(), strict=True)
-                if e == 0
-            ],
+            certificates=[c for c, e in zip(ds.gen_limit(coef), symbolic(), strict=True) if e == 0],
             margin=margin,
             precision=prec,
             counterexample=None if ok else dict(params),

@@ -157,7 +157,7 @@ def claims() -> list[ClaimResult]:
 def record(seconds: float = 6.85, started: str = "2026-11-23T12:00:00+00:00") -> RunRecord:
     return RunRecord(
         kind="run",
-        command=["eoscheck", "run", "--profile", "quick", "--seed", "7"],
+        command=["eoscheck", "run", "my_props.py", "--profile", "quick", "--seed", "7"],
         profile="quick",
         seed=7,
         started=started,

@@ -39,7 +39,8 @@ PROPS = textwrap.dedent(
             enc = Enclosure.from_arb(value)
         cert = certificate.ball_sign(expr, Z, Enclosure("1", "1"), "positive", 128, "e - 2 > 0")
         return Evidence(Verdict.CERTIFIED, EvidenceClass.BALL, "e - 2 > 0", numbers={"e-2": enc},
-                        certificates=[cert], margin=float(value.mid()), precision="arb 128 bits")
+                        certificates=[cert], margin=float(value.mid()), precision="arb 128 bits",
+                        informative=("e-2",))
 
     SRC = Source("mine", "", "Claim 1")
     PROPERTIES = [

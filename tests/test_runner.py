@@ -90,11 +90,37 @@ def test_true_claim_is_corroborated_and_worst_margin_is_targeted() -> None:
     assert res.evidence.margin == res.stats.best_target
 
 
-def test_proved_is_capped_to_certified_unless_marked_as_class_proof() -> None:
+def test_proved_on_drawn_instances_is_corroborated_unless_marked_as_class_proof() -> None:
     plain = _threshold_check(2000, EvidenceClass.SYMBOLIC, Verdict.PROVED)
-    assert run_property(_prop(plain), profile="ci", database=False).verdict is Verdict.CERTIFIED
+    res = run_property(_prop(plain), profile="ci", database=False)
+    assert res.verdict is Verdict.CORROBORATED  # rigorous per drawn instance, not for the class
+    assert any("drawn instances certified" in n for n in res.notes), res.notes
     marked = proves_class(_threshold_check(2000, EvidenceClass.SYMBOLIC, Verdict.PROVED))
     assert run_property(_prop(marked), profile="ci", database=False).verdict is Verdict.PROVED
+
+
+def test_certified_survives_only_for_a_named_instance() -> None:
+    """Every draw the same parameters: a rigorous result about that instance is CERTIFIED; distinct draws of a
+    class are CORROBORATED, with the instances' certificates stored (each instance's own record)."""
+
+    def check(n: int) -> Evidence:
+        cert = {
+            "kind": "ball-sign",
+            "claim": f"n = {n}",
+            "expr": "z",
+            "variable": "z",
+            "at": {"lo": "1", "hi": "1"},
+            "sign": "positive",
+            "prec": 53,
+        }
+        return Evidence(Verdict.CERTIFIED, EvidenceClass.BALL, "ok", margin=1.0, certificates=[cert])
+
+    named = run_property(_prop(check, strategy=st.fixed_dictionaries({"n": st.just(3)})), profile="ci", database=False)
+    assert named.verdict is Verdict.CERTIFIED
+    drawn = run_property(_prop(check), profile="ci", database=False)
+    assert drawn.verdict is Verdict.CORROBORATED
+    claims = {c["claim"] for c in drawn.evidence.certificates}
+    assert 1 < len(claims) <= 20 and any("instances certified" in n for n in drawn.notes)
 
 
 def test_a_crashing_check_is_undecided_not_refuted() -> None:

@@ -57,7 +57,7 @@ def l31_residuals(coefficient: Any = 1) -> dict[str, sp.Expr]:
     s = x**2 + y**2
     charpoly = (H - lam * sp.eye(2)).det()
     at_crit = charpoly.subs(g1, 0)
-    claimed = sp.nsimplify(coefficient) * g2 * s
+    claimed = sp.Rational(coefficient) * g2 * s
     v = sp.Matrix([y, x])
     t = sp.Matrix([x, -y])
     return {
@@ -95,7 +95,7 @@ def fix_residuals(flip_factor: Any = 2) -> dict[str, sp.Expr]:
     at_min = {zz: zs, z0: zs, g1: 0, g2: a}
     J = J.subs(at_min).applyfunc(sp.expand)
     expected = sp.Matrix([[1 - eta * a * ss, 0], [-4 * eta * a * zs, 1]])
-    s_c = sp.nsimplify(flip_factor) / (eta * a)
+    s_c = sp.Rational(flip_factor) / (eta * a)
     return {
         "J(z*, s) - [[1 - eta a s, 0], [-4 eta a z*, 1]]": sp.expand(sum(e**2 for e in (J - expected))),
         "normal multiplier at s_c + 1": sp.simplify((1 - eta * a * ss).subs(ss, s_c) + 1),
@@ -122,7 +122,7 @@ def flip_residuals(b_coefficient: Any = 8, z_coefficient: Any = 32) -> dict[str,
     """GAN-A-FLIP: p^2 + q = P := alpha/(3a^2) + 8 b z*/(a s*^2) + 32 z*^2/s*^4 (true constants 8 and 32)."""
     p, q = flip_coefficients()
     s2 = 4 * zs**2 + D
-    bco, zco = sp.nsimplify(b_coefficient), sp.nsimplify(z_coefficient)
+    bco, zco = sp.Rational(b_coefficient), sp.Rational(z_coefficient)
     # the z*^2 term's coefficient is a mutant knob here only: P's true form is flip_coefficient's
     P = flip_coefficient(alpha_of(a, b, c), a, b, zs, s2, bco) + (zco - 32) * zs**2 / s2**2
     p_claim = -(b / a + 4 * zs / s2)
@@ -145,7 +145,7 @@ def drift_residuals(coefficient: Any = 2) -> dict[str, sp.Expr]:
     on_min = third.subs(z0, x * y).subs({g1: 0, g2: a})
     return {
         "D^3L[v,v,t] - 2a(x^2 - y^2)/sqrt(s)": sp.simplify(
-            on_min - sp.nsimplify(coefficient) * a * (x**2 - y**2) / sp.sqrt(s)
+            on_min - sp.Rational(coefficient) * a * (x**2 - y**2) / sp.sqrt(s)
         )
     }
 
@@ -198,7 +198,7 @@ def ps_residuals(half: Any = sp.S.Half) -> dict[str, sp.Expr]:
         "D^4L[v^4] - (c s^2 + 12 b z + 12 a z^2/s^2)": sp.simplify(
             d4 - (c * s**2 + 12 * b * x * y + 12 * a * (x * y) ** 2 / s**2)
         ),
-        "c1 - (eta/2) a s^2 P": sp.simplify(c1 - sp.nsimplify(half) * h * a * s**2 * P),
+        "c1 - (eta/2) a s^2 P": sp.simplify(c1 - sp.Rational(half) * h * a * s**2 * P),
     }
 
 
