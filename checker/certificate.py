@@ -1,5 +1,5 @@
 """Certificate records: what a CERTIFIED or PROVED claim stores so that a small, independent checker
-(checker/verify.py) can re-check it without re-running any search.
+(checker/verifier/) can re-check it without re-running any search.
 
 Every record is a JSON-ready dict with a ``kind``. Expressions are stored as sympy ``str()`` text and read
 back with :func:`checker.parse.parse_symbolic` (never ``sympify``: a tampered report must not run code).

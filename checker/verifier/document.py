@@ -64,7 +64,7 @@ def check_structure(doc: Any) -> None:
     _require(isinstance(doc, dict), "the top level is not an object")
     _require(isinstance(doc.get("schema_version"), str) and doc["schema_version"].startswith("1."), "schema_version")
     _require(isinstance(doc.get("tool"), dict) and isinstance(doc["tool"].get("version"), str), "tool.version")
-    _require(doc.get("kind") in ("run", "loss"), "kind must be run or loss")
+    _require(doc.get("kind") in ("run", "loss", "network"), "kind must be run, loss or network")
     _require(isinstance(doc.get("command"), list) and all(isinstance(c, str) for c in doc["command"]), "command")
     _require(isinstance(doc.get("summary"), dict), "summary")
     _require(isinstance(doc.get("extra"), dict), "extra")
