@@ -52,7 +52,10 @@ def reachable_verdicts(prop: Property) -> list[tuple[str, str]]:
     if whole_class and (EvidenceClass.SYMBOLIC in classes or not known):
         out.append((Verdict.PROVED.value, "its sympy proof covers the whole stated class"))
     if prop.strategy is not None and (rigorous or not known):
-        out.append((Verdict.CERTIFIED.value, "every drawn instance is decided in exact or ball arithmetic"))
+        # a class statement checked rigorously on drawn instances: "N of N drawn instances certified"
+        out.append((Verdict.CORROBORATED.value, "every drawn instance is certified in exact or ball arithmetic"))
+    elif prop.strategy is None and EvidenceClass.BALL in classes:
+        out.append((Verdict.CERTIFIED.value, "ball arithmetic decides its one named instance"))
     if classes & {EvidenceClass.FLOAT, EvidenceClass.MPMATH} or not known:
         out.append((Verdict.CORROBORATED.value, "no counterexample among the drawn instances (float or mpmath)"))
     if prop.recheck is not None:

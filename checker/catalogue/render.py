@@ -91,8 +91,9 @@ def catalogue_markdown(props: Sequence[Property]) -> str:
         "Generated from the registry by `eoscheck show --markdown`; do not edit by hand (a test keeps it current).",
         "`eoscheck show ID` prints the same entry for any claim id, definition id or open point (O-1 .. O-7).",
         "",
-        "Verdicts: PROVED (sympy proof for the whole stated class), CERTIFIED (ball or exact arithmetic decides each "
-        "drawn instance), CORROBORATED (no counterexample among drawn instances, float or mpmath), REFUTED (a "
+        "Verdicts: PROVED (sympy proof for the whole stated class), CERTIFIED (ball or exact arithmetic decides a "
+        "named instance), CORROBORATED (no counterexample among drawn instances, float or mpmath; or every drawn "
+        "instance certified in ball arithmetic, which is not a proof for the class), REFUTED (a "
         "counterexample confirmed independently), UNDECIDED (the evidence cannot decide). Provenance: SOURCED (read "
         "in the paper or the authors' code), DERIVED (derived and verified here), SECONDARY (a third-party summary), "
         "RECONSTRUCTED (a plausible form of a statement whose printed wording was not available).",
