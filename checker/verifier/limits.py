@@ -25,8 +25,9 @@ class Unreadable(Exception):
     """The file is not a report the verifier can read (exit 2); the message is one line."""
 
 
-class OutOfTime(Exception):
-    pass
+class OutOfTime(BaseException):
+    """Raised by the alarm. A BaseException (like KeyboardInterrupt) on purpose: sympy catches ``Exception``
+    in places, which would swallow the alarm and let a forged identity run on without limit."""
 
 
 def _depth_ok(raw: str) -> bool:
@@ -95,7 +96,7 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise OutOfTime
 
     old = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)  # and again every 0.5 s, should one be swallowed
     try:
         yield
     finally:
