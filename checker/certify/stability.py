@@ -88,6 +88,18 @@ def _run_with_timeout(fn: Any, timeout: float) -> Any:
     return box[0] if box else None
 
 
+def _alpha_zero_record(loss: Loss, expr: sp.Expr, claim: str) -> dict[str, Any]:
+    """The identity ``expr == 0`` as a certificate. Where sympy has already reduced ``expr`` to the literal 0
+    (alpha_l identically 0), the statement is written from l instead, so that verify differentiates l itself
+    (a stored "0" states nothing and is rejected as vacuous)."""
+    if expr.free_symbols:
+        return certificate.symbolic_zero(expr, claim)
+    syms = {s.name: (["positive"] if s.is_positive else ["real"]) for s in loss.expr.free_symbols}
+    syms["z"] = ["real"]
+    alpha = "3*diff(l, z, z, z)**2 - diff(l, z, z)*diff(l, z, z, z, z)"
+    return certificate.identity(claim, syms, [], [("l", str(loss.expr))], alpha, "0")
+
+
 def exact_alpha_zero(loss: Loss, zbox: arb) -> tuple[str, list[tuple[sp.Expr, str]]]:
     """Decide alpha(z*) == 0 exactly with sympy; returns how (non-empty) or "" if not shown, and the
     identities (expression == 0, what it says) that a verifier re-simplifies to re-check the decision.
@@ -190,7 +202,7 @@ def product_stability(loss: Loss, point: CriticalPoint, *, max_prec: int = MAX_P
             tried_exact = True
             how, identities = exact_alpha_zero(loss, box)
             if how:
-                certs = [certificate.symbolic_zero(expr, f"alpha_l(z*) = 0: {said}") for expr, said in identities]
+                certs = [_alpha_zero_record(loss, expr, f"alpha_l(z*) = 0: {said}") for expr, said in identities]
                 return Stability(
                     "degenerate",
                     Verdict.PROVED,
