@@ -70,6 +70,7 @@ def _obligations() -> dict[str, Callable[[], list[dict[str, Any]]]]:
         "GAN-A-FIX": of(pst.fix),
         "GAN-A-DRIFT": of(pst.drift),
         "GAN-B-PS": of(pst.ps),
+        "GAN-B-SETUP": of(pst.setup),
         "GAN-A-EX": _gan_a_ex,
         "DNL-TOY": of(ds.toy),
         "DNL-EQ3": of(ds.eq3),

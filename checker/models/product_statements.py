@@ -244,3 +244,22 @@ def alpha_at(loss: sp.Expr, variable: sp.Symbol, zstar: sp.Expr, expect: sp.Expr
         identity("l'(z*) = 0 (a critical point)", sym, [], defs, at.format(e=f"diff(l, {v})"), "0"),
         identity(f"alpha_l(z*) = {expect}", sym, [], defs, at.format(e="alpha"), str(expect)),
     )
+
+
+@lru_cache(maxsize=8)
+def setup(multiplier: Any = -1, tangent: Any = 1) -> tuple[dict[str, Any], ...]:
+    """GAN-B-SETUP: on {xy = z*} (l'(z*) = 0), H v = lambda_max v, and A = I - (2/lambda_max) H has the
+    multiplier along v and the tangent value along t."""
+    defs = [
+        ("L", "l(x*y)"),
+        ("H0", "subs(hessian(L, x, y), deriv(l, 1, x*y), 0)"),
+        ("lam", "deriv(l, 2, x*y)*(x**2 + y**2)"),
+        ("A", "matrix([[1, 0], [0, 1]]) - (2/lam)*H0"),
+    ]
+    m, t = exact(multiplier), exact(tangent)
+    v, w = "matrix([[y], [x]])", "matrix([[x], [-y]])"
+    return (
+        identity("H v = lambda_max v where l'(z) = 0", XY, ["l"], defs, f"H0*{v}", f"lam*{v}"),
+        identity("A v = -v at eta lambda_max = 2", XY, ["l"], defs, f"A*{v}", f"{m}*{v}"),
+        identity("A t = t (tangent)", XY, ["l"], defs, f"A*{w}", f"{t}*{w}"),
+    )

@@ -36,6 +36,10 @@ class CertificateError(Exception):
     """A certificate does not verify; the message says why."""
 
 
+class VacuousCertificate(CertificateError):
+    """A certificate that states nothing (a constant residue): no verdict can rest on it."""
+
+
 # ------------------------------------------------------------------------------------------- reading
 
 
@@ -207,7 +211,7 @@ def check_symbolic_zero(cert: Mapping[str, Any]) -> None:
     if not isinstance(expr, sp.Expr):
         raise CertificateError("expr must be a scalar expression")
     if not expr.free_symbols:
-        raise CertificateError(f"vacuous: the stored residue {cert['expr']!r} is a constant, it states no identity")
+        raise VacuousCertificate(f"vacuous: the stored residue {cert['expr']!r} is a constant, it states no identity")
     if not _is_zero(expr):
         raise CertificateError(f"{cert['expr'][:80]} does not simplify to 0")
 

@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from checker.verifier.checks import CHECKS, CertificateError, box, identity_statement
+from checker.verifier.checks import CHECKS, CertificateError, VacuousCertificate, box, identity_statement
 from checker.verifier.cover import check_cover
 from checker.verifier.limits import CERTIFICATE_SECONDS, Budget, OutOfTime, Unreadable, load_json, time_limit
 
@@ -118,16 +118,21 @@ def _check_one(cert: dict[str, Any], budget: Budget | None) -> None:
         raise CertificateError(f"not re-checked within {seconds:.0f} s") from None
 
 
-def _certify_all(certs: list[dict[str, Any]], budget: Budget) -> tuple[list[bool], list[str]]:
-    ok, failures = [], []
+def _certify_all(certs: list[dict[str, Any]], budget: Budget, *, rigorous: bool) -> tuple[list[bool], list[str], int]:
+    """(which re-checked, the failures, how many were vacuous). A vacuous record is false of nothing, so in a
+    non-rigorous claim it is only counted (it supports nothing); a rigorous verdict can never rest on one."""
+    ok, failures, vacuous = [], [], 0
     for i, cert in enumerate(certs, 1):
         try:
             verify_certificate(cert, budget)
             ok.append(True)
         except CertificateError as exc:
             ok.append(False)
+            if isinstance(exc, VacuousCertificate) and not rigorous:
+                vacuous += 1
+                continue
             failures.append(f"certificate {i} ({cert.get('kind')}: {str(cert.get('claim', ''))[:80]!r}): {exc}")
-    return ok, failures
+    return ok, failures, vacuous
 
 
 # ------------------------------------------------------------------------------------------------ formal
@@ -240,7 +245,7 @@ def verify_claim(claim: dict[str, Any], cat: dict[str, Any], budget: Budget, *, 
     ev = claim["evidence"]
     certs = ev["certificates"]
     rigorous = verdict in RIGOROUS_VERDICTS
-    ok, failures = _certify_all(certs, budget)
+    ok, failures, vacuous = _certify_all(certs, budget, rigorous=rigorous)
     if rigorous:
         if ev.get("class") not in RIGOROUS_CLASSES:
             failures.insert(0, f"{verdict} rests on {ev.get('class')} evidence (needs symbolic or ball)")
@@ -253,6 +258,13 @@ def verify_claim(claim: dict[str, Any], cat: dict[str, Any], budget: Budget, *, 
     kinds = ", ".join(sorted({str(c.get("kind")) for c in certs}))
     if rigorous:
         return Finding(cid, "verified", f"{verdict}: {len(certs)} certificate(s) re-checked ({kinds})")
+    if vacuous:
+        return Finding(
+            cid,
+            "supported",
+            f"{verdict}: {len(certs) - vacuous} supporting certificate(s) re-checked, {vacuous} "
+            "vacuous (a constant residue: it supports nothing)",
+        )
     if certs:
         return Finding(cid, "supported", f"{verdict}: {len(certs)} supporting certificate(s) re-checked ({kinds})")
     return Finding(cid, "skipped", f"{verdict}: not a rigorous verdict, no certificate to check")
