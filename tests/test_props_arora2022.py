@@ -20,7 +20,7 @@ from checker.verdict import Verdict
 @pytest.mark.parametrize("prop", alp.PROPERTIES, ids=lambda p: p.id)
 def test_true_statement_not_refuted_under_ci(prop):
     result = run_property(prop, profile="ci", database=False)
-    expected = Verdict.CERTIFIED if prop.id == "ALP-SET" else Verdict.CORROBORATED  # exact arithmetic per instance
+    expected = Verdict.CORROBORATED  # ALP-SET: exact per drawn instance, so "N of N certified" (not CERTIFIED)
     assert result.verdict is expected, result.evidence.summary
     assert result.stats.best_target is not None and result.stats.best_target >= 0
 
