@@ -12,7 +12,6 @@ Verdicts: ``product-stable`` (alpha > 0, CERTIFIED), ``not-product-stable`` (alp
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +23,7 @@ from checker.backends.ball import ball_function, ball_precision
 from checker.backends.precision import REFINE_BITS_MAX
 from checker.certify.krawczyk import krawczyk_1d
 from checker.certify.minimizers import CriticalPoint
+from checker.certify.sympy_budget import within_budget
 from checker.loss import Loss
 from checker.parse import Z
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
@@ -72,22 +72,6 @@ def alpha_expr(loss: Loss) -> sp.Expr:
     return loss.product_stability_expr()
 
 
-def _run_with_timeout(fn: Any, timeout: float) -> Any:
-    """Run a sympy call in a daemon thread; None if it does not finish (sympy cannot be interrupted)."""
-    box: list[Any] = []
-
-    def target() -> None:
-        try:
-            box.append(fn())
-        except Exception:
-            box.append(None)
-
-    t = threading.Thread(target=target, daemon=True)
-    t.start()
-    t.join(timeout)
-    return box[0] if box else None
-
-
 def _alpha_zero_record(loss: Loss, expr: sp.Expr, claim: str) -> dict[str, Any]:
     """The identity ``expr == 0`` as a certificate. Where sympy has already reduced ``expr`` to the literal 0
     (alpha_l identically 0), the statement is written from l instead, so that verify differentiates l itself
@@ -113,7 +97,7 @@ def exact_alpha_zero(loss: Loss, zbox: arb) -> tuple[str, list[tuple[sp.Expr, st
     box substituted and simplified.
     """
     alpha = alpha_expr(loss)
-    if _run_with_timeout(lambda: sp.simplify(alpha) == 0, SYMPY_TIMEOUT_S):
+    if within_budget(lambda: sp.simplify(alpha) == 0, SYMPY_TIMEOUT_S):
         return "alpha_l(z) simplifies to 0 identically", [(alpha, "alpha_l(z) = 3 l3^2 - l2 l4 == 0 for all z")]
     l1 = loss.derivative(1)
     lo, hi = float(zbox.lower()), float(zbox.upper())
@@ -140,7 +124,7 @@ def exact_alpha_zero(loss: Loss, zbox: arb) -> tuple[str, list[tuple[sp.Expr, st
                     ]
         return None
 
-    found: tuple[str, list[tuple[sp.Expr, str]]] | None = _run_with_timeout(polynomial, SYMPY_TIMEOUT_S)
+    found: tuple[str, list[tuple[sp.Expr, str]]] | None = within_budget(polynomial, SYMPY_TIMEOUT_S)
     if found:
         return found
 
@@ -154,7 +138,7 @@ def exact_alpha_zero(loss: Loss, zbox: arb) -> tuple[str, list[tuple[sp.Expr, st
                 return how, [(l1.subs(Z, r), f"l'({r}) == 0"), (alpha.subs(Z, r), f"alpha_l({r}) == 0")]
         return None
 
-    return _run_with_timeout(solve, SYMPY_TIMEOUT_S) or ("", [])
+    return within_budget(solve, SYMPY_TIMEOUT_S) or ("", [])
 
 
 def _in_box(r: sp.Expr, zbox: arb) -> bool:

@@ -13,14 +13,13 @@ root of q, so l' has no other zero in it.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeVar
 
 import sympy as sp
 
+from checker.certify.sympy_budget import within_budget
 from checker.parse import Z
 
 SYMPY_TIMEOUT_S = 10.0
@@ -37,22 +36,6 @@ class ExactRoot:
     lo: Fraction
     hi: Fraction
     order: int
-
-
-def _with_timeout(fn: Callable[[], T], timeout: float) -> T | None:
-    """Run a sympy call in a daemon thread; None if it does not finish or raises (sympy cannot be interrupted)."""
-    box: list[T | None] = []
-
-    def target() -> None:
-        try:
-            box.append(fn())
-        except Exception:
-            box.append(None)
-
-    t = threading.Thread(target=target, daemon=True)
-    t.start()
-    t.join(timeout)
-    return box[0] if box else None
 
 
 def polynomial_part(l1: sp.Expr) -> sp.Poly | None:
@@ -107,7 +90,7 @@ def exact_roots(l1: sp.Expr, lo: Fraction, hi: Fraction, *, timeout: float = SYM
         out.sort(key=lambda r: r.lo)
         return out
 
-    return _with_timeout(work, timeout)
+    return within_budget(work, timeout)
 
 
 def _isolate(sqf: sp.Poly, root: sp.Expr) -> tuple[Fraction, Fraction]:
