@@ -58,6 +58,7 @@ def _gan_a_ex() -> list[dict[str, Any]]:
 
 
 def _obligations() -> dict[str, Callable[[], list[dict[str, Any]]]]:
+    from checker.models import claim_statements as cs
     from checker.models import damian_statements as ds
     from checker.models import product_statements as pst
 
@@ -75,11 +76,7 @@ def _obligations() -> dict[str, Callable[[], list[dict[str, Any]]]]:
         "DNL-TOY": of(ds.toy),
         "DNL-EQ3": of(ds.eq3),
         "DNL-PRED": of(ds.pred),
-        "LZDZ-L5.1": lambda: _labels(
-            "symbolic-zero",
-            "LZDZ-L5.1: d/dt (a^2 - w1^2 - w2^2) = 0 along gradient flow",
-            "LZDZ-L5.1: c_(t+1) - c_t - eta^2 (g_a^2 - |g_w|^2) = 0 for GD",
-        ),
+        "LZDZ-L5.1": of(cs.liu_l51),
     }
 
 

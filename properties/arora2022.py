@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from checker import series
 from checker.evidence import fitted_order, simulation_class
 from checker.models import arora as model
+from checker.models import claim_statements
 from checker.property import Property, Source, require
 from checker.verdict import Evidence, EvidenceClass, Verdict
 
@@ -432,7 +433,7 @@ def make_set(constant: Fraction = Fraction(1, 2)) -> Property:
     def check(l1: Fraction, l2: Fraction, x1: Fraction, x2: Fraction) -> Evidence:
         two_l = l1 * x1 * x1 + l2 * x2 * x2
         require(two_l != 0)  # L = 0: sqrt L is not differentiable there
-        ok_proof, certs, failing = _sqrt_hessian_identities()
+        ok_proof, _, failing = _sqrt_hessian_identities()
         if not ok_proof:
             return Evidence(Verdict.UNDECIDED, EvidenceClass.SYMBOLIC, f"identities fail: {failing}")
         scaled_top = l1 * l2 * (x1 * x1 + x2 * x2) / two_l / 2  # sqrt(L) lambda_max(Hess sqrt L)
@@ -449,7 +450,7 @@ def make_set(constant: Fraction = Fraction(1, 2)) -> Property:
             EvidenceClass.SYMBOLIC,
             f"H = diag({l1}, {l2}), x = ({x1}, {x2}): {claim}",
             numbers={"sqrtL_lambda_max": str(scaled_top)},
-            certificates=certs,
+            certificates=list(claim_statements.alp_set()),
             margin=margin,
             precision="exact rationals; sympy identities",
             counterexample=None if ok else {"l1": str(l1), "l2": str(l2), "x1": str(x1), "x2": str(x2)},

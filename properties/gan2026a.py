@@ -32,7 +32,7 @@ from checker.backends.mp import mp_precision
 from checker.certificate import ball_enclosure, ball_sign
 from checker.certify import period2
 from checker.evidence import backend_disagreement, fitted_order, refuted_by_ball, refuted_by_proof
-from checker.models import product
+from checker.models import claim_statements, product
 from checker.models import product_statements as pst
 from checker.models.gan_losses import STABLE, SUBCRITICAL, TABLE, ProductLoss
 from checker.models.product import crosscheck as xc
@@ -982,7 +982,7 @@ def make_nf(branch_swap: bool = False) -> Property:
     """
 
     def judge(p: float, rho: float, sigma0: float, high: bool) -> Evidence:
-        ok_proof, certs, failing = _nf_first_integral_proof()
+        ok_proof, _, failing = _nf_first_integral_proof()
         if not ok_proof:
             return Evidence(
                 Verdict.REFUTED,
@@ -1024,7 +1024,7 @@ def make_nf(branch_swap: bool = False) -> Property:
             f"Lambert-W predicts {w_pred:.5f} (error {err:.2g}, allowed 1% of the travel {travel:.3g}); first "
             "integral PROVED (sympy)",
             numbers={"w_return_gd": w_gd, "w_return_predicted": w_pred, "error": err, "travel": travel},
-            certificates=certs,
+            certificates=list(claim_statements.nf_first_integral()),
             series=ser,
             margin=margin,
             precision="mpmath 30 digits" if high else "float64",
@@ -1088,7 +1088,7 @@ def make_d41(alpha_coefficient: int = 3) -> Property:
     from checker.strategies import taylor_losses
 
     def check(zstar: Fraction, a: Fraction, b: Fraction, c: Fraction) -> Evidence:
-        ok, certs, failing = _flip_pq_proof()
+        ok, _, failing = _flip_pq_proof()
         if not ok:  # the derivation itself failed: no decision on the definition
             return Evidence(Verdict.UNDECIDED, EvidenceClass.SYMBOLIC, f"series coefficients differ: {failing}")
         p0, q0 = -(b / a), -c / (3 * a)  # p, q at t = 0 (eta -> 0)
@@ -1107,7 +1107,7 @@ def make_d41(alpha_coefficient: int = 3) -> Property:
             f"(P = p^2 + q -> {float(flip):.6g}); claimed alpha = {alpha_coefficient} l'''^2 - l'' l'''' = "
             f"{float(claimed):.6g}",
             numbers={"P_at_eta_0": str(flip), "alpha_claimed": str(claimed)},
-            certificates=certs,
+            certificates=list(pst.flip()[:2]),  # p and q stated from the GD map (the decision uses them at t = 0)
             margin=margin,
             precision="exact rationals; sympy series of the GD map",
             counterexample=None if agree else params,

@@ -29,8 +29,9 @@ import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
-from checker import certificate, series
+from checker import series
 from checker.evidence import simulated
+from checker.models import claim_statements
 from checker.models import liu as model
 from checker.property import Property, Source, proves_class, require
 from checker.simulate.liu_runs import (
@@ -386,8 +387,8 @@ def _residual_functions(power: int, sign: int) -> Any:
 
 @lru_cache(maxsize=8)
 def _unexpanded_residuals(power: int, sign: int) -> tuple[sp.Expr, sp.Expr]:
-    """The residuals as written (not expanded): what the certificates store, so `eoscheck verify` redoes the
-    algebra instead of reading back a bare 0."""
+    """The residuals as written (not expanded); the certificates state the same identities from definitions
+    (checker.models.claim_statements.liu_l51), so `eoscheck verify` redoes the algebra itself."""
     m = model.symbolic()
     params = (m.a, m.w1, m.w2)
     g = [sp.diff(m.loss, v) for v in params]
@@ -415,11 +416,7 @@ def make_l51(power: int = 2, sign: int = 1) -> Property:
         at_point = [Fraction(v) for v in _residual_functions(power, sign)(a, w1, w2, eta, l1, l2)]
         numbers = {"flow_residual_at_point": str(at_point[0]), "gd_residual_at_point": str(at_point[1])}
         if flow == 0 and gd == 0:
-            flow_u, gd_u = _unexpanded_residuals(power, sign)
-            certs = [
-                certificate.symbolic_zero(flow_u, "LZDZ-L5.1: d/dt (a^2 - w1^2 - w2^2) = 0 along gradient flow"),
-                certificate.symbolic_zero(gd_u, "LZDZ-L5.1: c_(t+1) - c_t - eta^2 (g_a^2 - |g_w|^2) = 0 for GD"),
-            ]
+            certs = list(claim_statements.liu_l51(power, sign))
             return Evidence(
                 Verdict.PROVED,
                 EvidenceClass.SYMBOLIC,
@@ -601,7 +598,7 @@ def make_r53(w2_term: bool = True, tol: float = 1e-6) -> Property:
                 "sharpness_formula": sharp,
                 "w1_end": end[1],
             },
-            certificates=[certificate.symbolic_zero(v, f"LZDZ-R5.3: {k}") for k, v in residuals.items()],
+            certificates=list(claim_statements.liu_r53(w2_term)),
             margin=(tol - err) / tol,
             precision=f"float64 ({method}, rtol {rtol:g})",
             counterexample=None if ok else params,
