@@ -171,12 +171,12 @@ class LossValidation:
         if not self.minimisers:
             sign = self.cover.sign_everywhere()
             if sign is not None:
-                way = "+infinity" if sign == "negative" else "-infinity"
+                way = "its right end" if sign == "negative" else "its left end"
                 return Headline(
                     f"l has no minimiser in {dom}",
                     Verdict.CERTIFIED,
                     EvidenceClass.BALL,
-                    f"NO MINIMISER: l' is {sign} on all of {dom} (certified), l decreases toward {way}",
+                    f"NO MINIMISER: l' is {sign} on all of {dom} (certified): on the domain l decreases toward {way}",
                 )
             n = len(self.cover.critical)
             return Headline(
