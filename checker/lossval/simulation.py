@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from checker.lossval.finite_eta import nf_final_sigma_array
+from checker.models.product.starts import eos_start
 from checker.verdict import Verdict
 
 SIGMA_LO, SIGMA_HI = 0.01, 0.1
@@ -87,10 +88,8 @@ def starts(
     rng = np.random.default_rng(seed)
     sigma0 = np.exp(np.linspace(math.log(sigma_range[0]), math.log(sigma_range[1]), runs))
     u0 = rng.choice([-1.0, 1.0], runs) * 10 ** rng.uniform(-7, -5, runs)
-    s0 = (2 + sigma0) / (eta * a)
-    z = z_star + u0
-    p, m = np.sqrt(s0 + 2 * z), np.sqrt(s0 - 2 * z)
-    return (p + m) / 2, (p - m) / 2, sigma0
+    x0, y0 = eos_start(z_star, a, eta, sigma0, u0=u0)
+    return x0, y0, sigma0
 
 
 def simulate(
