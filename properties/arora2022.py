@@ -16,15 +16,14 @@ A float counterexample is re-run with mpmath at 30 digits by the same generic co
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-import mpmath
 import sympy as sp
 from hypothesis import strategies as st
 
 from checker import series
+from checker.backends.mp import rerun_high_precision
 from checker.evidence import fitted_order, simulation_class
 from checker.models import arora as model
 from checker.models import claim_statements
@@ -40,23 +39,9 @@ def _source(ref: str) -> Source:
     return Source("arora2022", ARXIV, ref)
 
 
-def _num(x: float, high: bool) -> Any:
-    return mpmath.mpf(x) if high else float(x)
-
-
-def _start(d1: float, d2: float, d3: float, high: bool) -> model.Vec:
-    u = model.START
-    return (_num(u[0] + d1, high), _num(u[1] + d2, high), _num(u[2] + d3, high))
-
-
-def _high_precision(evaluate: Callable[..., Evidence]) -> Callable[..., Evidence]:
-    """The recheck: the same evaluation in mpmath at RECHECK_DPS digits."""
-
-    def recheck(**params: Any) -> Evidence:
-        with mpmath.workdps(RECHECK_DPS):
-            return evaluate(high=True, **params)
-
-    return recheck
+_num = model.number  # float, or mpmath for the high-precision recheck
+_start = model.perturbed_start
+_high_precision = functools.partial(rerun_high_precision, dps=RECHECK_DPS)
 
 
 _PERTURB = st.floats(-0.25, 0.25, allow_nan=False)

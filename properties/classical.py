@@ -24,11 +24,10 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from flint import arb
 from hypothesis import strategies as st
 
 from checker import certificate
-from checker.backends.ball import ball_precision, to_arb
+from checker.backends.ball import ball, ball_precision, to_arb, top_eig_2x2_upper
 from checker.loss import Loss
 from checker.parse import Z
 from checker.property import Property, Source, require
@@ -121,12 +120,12 @@ def make_descent_1d(constant: float = 2.0) -> Property:
         gabs = _arb_up(abs(g))
         eta = min(constant * frac / max(_arb_up(l2(th)), 1e-3), 10.0)
         for _ in range(8):
-            box = arb(float(th.mid()), eta * gabs * 1.001 + 1e-12)
+            box = ball(float(th.mid()), eta * gabs * 1.001 + 1e-12)
             new = min(constant * frac / max(_arb_up(l2(box)), 1e-3), 10.0)
             if new <= eta:
                 return new, box
             eta = new
-        return min(eta, 1e-3), arb(float(th.mid()), 1e-3 * gabs * 1.001 + 1e-12)
+        return min(eta, 1e-3), ball(float(th.mid()), 1e-3 * gabs * 1.001 + 1e-12)
 
     def check(family: str, a: Fraction, theta: float, frac: float) -> Evidence:
         params = {"family": family, "a": a, "theta": theta, "frac": frac}
@@ -185,18 +184,6 @@ def make_descent_1d(constant: float = 2.0) -> Property:
     )
 
 
-def _top_eig_2x2(a: Any, b: Any, c: Any) -> Any:
-    """A ball whose upper end bounds lambda_max of [[a, b], [b, c]] over the balls a, b, c (only the upper end is
-    meaningful for wide balls).
-
-    lambda_max = (a + c)/2 + sqrt(((a - c)/2)^2 + b^2) and sqrt is increasing, so the upper ends of |a - c|/2
-    and |b| (exact points) give the bound; squaring a wide ball directly would dip below 0 (NaN sqrt).
-    """
-    half_up = arb(abs((a - c) / 2).upper())
-    b_up = arb(abs(b).upper())
-    return (a + c) / 2 + (half_up * half_up + b_up * b_up).sqrt()
-
-
 def make_descent_product(constant: float = 2.0) -> Property:
     """The descent lemma on the product model L(x, y) = l(xy) (GAN-A-SETUP), certified in arb.
 
@@ -207,14 +194,14 @@ def make_descent_product(constant: float = 2.0) -> Property:
     def _hess_top(l1: Any, l2: Any, x: Any, y: Any) -> Any:
         z = x * y
         d1, d2 = l1(z), l2(z)
-        return _top_eig_2x2(d2 * y * y, d1 + d2 * z, d2 * x * x)
+        return top_eig_2x2_upper(d2 * y * y, d1 + d2 * z, d2 * x * x)
 
     def _box(x: Any, y: Any, gx: Any, gy: Any, eta: float) -> tuple[Any, Any]:
         """Balls around the segment's midpoint with radii covering half its length in each coordinate."""
         hx, hy = eta * _arb_up(abs(gx)) / 2, eta * _arb_up(abs(gy)) / 2
         return (
-            arb(float((x - eta * gx / 2).mid()), hx * 1.001 + 1e-12),
-            arb(float((y - eta * gy / 2).mid()), hy * 1.001 + 1e-12),
+            ball(float((x - eta * gx / 2).mid()), hx * 1.001 + 1e-12),
+            ball(float((y - eta * gy / 2).mid()), hy * 1.001 + 1e-12),
         )
 
     def check(family: str, a: Fraction, x: Fraction, y: Fraction, frac: float) -> Evidence:

@@ -25,6 +25,7 @@ from checker.evidence import fitted_order, refuted_at_point
 from checker.models import damian as dm
 from checker.models import damian_statements as ds
 from checker.property import Property, Source, proves_class, require
+from checker.simulate import damian_projection
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
 
 PAPER = "damian2023"
@@ -82,20 +83,6 @@ def make_l_grads(scale: float = 1.0, tol: float = 1e-6) -> Property:
     """grad S = scale * D^3L[u, u] (scale = 1 is the lemma), on random degree-4 polynomial losses in R^3."""
     from checker.models import autodiff, polyloss
 
-    def _fd(theta: np.ndarray, e: np.ndarray, c: np.ndarray, h: float = 1e-3) -> np.ndarray:
-        """Central differences of S, Richardson-extrapolated (error O(h^4)), with S from the exact monomial
-        Hessian (numpy): a route independent of autodiff."""
-
-        def central(step: float) -> np.ndarray:
-            out = np.zeros(3)
-            for i in range(3):
-                d = np.zeros(3)
-                d[i] = step
-                out[i] = (polyloss.sharpness_np(theta + d, e, c) - polyloss.sharpness_np(theta - d, e, c)) / (2 * step)
-            return out
-
-        return (4 * central(h / 2) - central(h)) / 3
-
     def _compare(fd: np.ndarray, ad: np.ndarray, params: dict[str, Any], cls: EvidenceClass, prec: str) -> Evidence:
         err = float(np.linalg.norm(fd - scale * ad) / max(np.linalg.norm(fd), 1e-12))
         ok = err <= tol
@@ -119,16 +106,17 @@ def make_l_grads(scale: float = 1.0, tol: float = 1e-6) -> Property:
         return e, c, theta
 
     def check(seed: int, spread: float) -> Evidence:
-        import jax.numpy as jnp
-
         e, c, theta = _instance(seed, spread)
         _s, u, gap = autodiff.top_eigenpair(polyloss.hessian_np(theta, e, c))
-        require(gap > 0.2)
-        uj = jnp.asarray(u)
-        ad = np.asarray(
-            autodiff.d3_fn(polyloss.loss_jax)(jnp.asarray(theta), (e, c), uj, uj)
-        )  # the lemma needs a simple top eigenvalue; a small gap makes FD ill-conditioned
-        ev = _compare(_fd(theta, e, c), ad, {"seed": seed, "spread": spread}, EvidenceClass.FLOAT, "float64")
+        require(gap > 0.2)  # the lemma needs a simple top eigenvalue; a small gap makes FD ill-conditioned
+        ad = autodiff.d3_uu(polyloss.loss_jax, theta, (e, c), u)
+        ev = _compare(
+            polyloss.grad_sharpness_fd(theta, e, c),
+            ad,
+            {"seed": seed, "spread": spread},
+            EvidenceClass.FLOAT,
+            "float64",
+        )
         ev.numbers["eigengap"] = gap
         return ev
 
@@ -138,13 +126,7 @@ def make_l_grads(scale: float = 1.0, tol: float = 1e-6) -> Property:
             th = [mpmath.mpf(float(t)) for t in theta]
             _s, u = polyloss.sharpness_mp(th, e, c)
             ad = polyloss.d3uu_mp(th, e, c, u)
-            h = mpmath.mpf("1e-15")
-            fd = []
-            for i in range(3):
-                tp, tm = list(th), list(th)
-                tp[i] += h
-                tm[i] -= h
-                fd.append((polyloss.sharpness_mp(tp, e, c)[0] - polyloss.sharpness_mp(tm, e, c)[0]) / (2 * h))
+            fd = polyloss.grad_sharpness_fd_mp(th, e, c, mpmath.mpf("1e-15"))
             fd_a = np.array([float(v) for v in fd])
             ad_a = np.array([float(v) for v in ad])
         return _compare(fd_a, ad_a, {"seed": seed, "spread": spread}, EvidenceClass.MPMATH, "mpmath 50 digits")
@@ -193,8 +175,6 @@ def make_toy(claimed_alpha: sp.Expr = dm.ALPHA, claimed_beta: sp.Expr = dm.BETA)
 
     @proves_class
     def check(eta: float, alpha: float, beta: float, w: float) -> Evidence:
-        import jax.numpy as jnp
-
         q = _toy_quantities()
         params = {"eta": eta, "alpha": alpha, "beta": beta, "w": w}
         subs = {dm.ETA: _exact(eta), dm.ALPHA: _exact(alpha), dm.BETA: _exact(beta), dm.W: _exact(w)}
@@ -210,7 +190,7 @@ def make_toy(claimed_alpha: sp.Expr = dm.ALPHA, claimed_beta: sp.Expr = dm.BETA)
                 return refuted_at_point(f"toy {name} is {q[name]}, not {claimed}", diff, params, subs)
         certs = list(ds.toy(claimed_alpha, claimed_beta))  # stated from the toy loss; verify recomputes them
         # cross-check the JAX autodiff route (DNL-QTY as computed on any model) at the drawn point
-        got = autodiff.dnl_quantities(dm.toy_loss_jax, jnp.array([0.0, w, 0.0]), jnp.array([eta, alpha, beta]))
+        got = autodiff.dnl_quantities(dm.toy_loss_jax, np.array([0.0, w, 0.0]), np.array([eta, alpha, beta]))
         want = {k: float(sp.N(claims[k].subs(subs))) for k in ("S", "alpha", "beta")}
         err = max(abs(got[k] - want[k]) / max(abs(want[k]), 1.0) for k in want)
         if err > 1e-9:
@@ -748,54 +728,6 @@ def make_pred(force: sp.Expr = HALF, steps: int = 800, tol: float = 1e-9, shift_
 
 
 # ==== DNL-STABLE-SET =====================================================================================
-@functools.cache
-def _projection_kernel() -> Any:
-    """JAX: the code's projection onto M = {S <= 2/eta, u . grad L = 0}, for a family of 3-parameter losses whose
-    coefficients are traced arguments (one compilation for every drawn loss).
-
-    L(theta; p) = (1/2)(p0 + p1 t2 + p2 t3) t1^2 + (1/2) p3 t2^2 + p4 t1 t2 t3 + p5 t3^4/24 - p6 t3: the curvature
-    along t1 grows with t2 and t3 (progressive sharpening), so S crosses 2/eta as GD moves.
-    """
-    import jax
-    import jax.numpy as jnp
-
-    from checker.backends import jax_backend  # noqa: F401  (float64)
-
-    def loss(th: Any, p: Any) -> Any:
-        t1, t2, t3 = th[0], th[1], th[2]
-        return (
-            0.5 * (p[0] + p[1] * t2 + p[2] * t3) * t1**2
-            + 0.5 * p[3] * t2**2
-            + p[4] * t1 * t2 * t3
-            + p[5] * t3**4 / 24
-            - p[6] * t3
-        )
-
-    def top(th: Any, p: Any) -> tuple[Any, Any]:
-        evals, evecs = jnp.linalg.eigh(jax.hessian(loss)(th, p))
-        return evals[-1], evecs[:, -1]
-
-    def grad_s(th: Any, p: Any) -> Any:
-        _, u = top(th, p)
-        return jax.grad(lambda x: jnp.vdot(u, jax.jvp(lambda y: jax.grad(loss)(y, p), (x,), (u,))[1]))(th)
-
-    def project(th: Any, p: Any, eta: Any, steps: int, sign: Any) -> Any:
-        for _ in range(steps):  # the code: theta <- theta - max(0, S - 2/eta) gS_perp/|gS_perp|^2 - u (u . g)/S
-            s, u = top(th, p)
-            gs = grad_s(th, p)
-            gs_perp = gs - u * jnp.vdot(u, gs)
-            g = jax.grad(loss)(th, p)
-            th = (
-                th
-                - jnp.maximum(0.0, s - 2 / eta) * gs_perp / jnp.vdot(gs_perp, gs_perp)
-                - sign * u * jnp.vdot(u, g) / s
-            )
-        s, u = top(th, p)
-        return jnp.stack([s * eta / 2 - 1, jnp.vdot(u, jax.grad(loss)(th, p))])
-
-    return jax.jit(project, static_argnums=(3,))
-
-
 def make_stable_set(steps: int = 3, tol: float = 1e-3, newton_sign: float = 1.0) -> Property:
     """DNL-STABLE-SET: the constrained trajectory lives on M = {S <= 2/eta, grad L . u = 0}; the code reaches M by
     ``steps`` (3) projection steps theta <- theta - max(0, S - 2/eta) grad S_perp/|grad S_perp|^2 - u (u . grad L)/S.
@@ -805,11 +737,8 @@ def make_stable_set(steps: int = 3, tol: float = 1e-3, newton_sign: float = 1.0)
     allowed to judge only what the claimed count must reach."""
 
     def judge(eta: float, p: list[float], start: list[float], n_steps: int) -> Evidence:
-        import jax.numpy as jnp
-
-        kernel = _projection_kernel()
-        out = np.asarray(kernel(jnp.asarray(start), jnp.asarray(p), eta, n_steps, newton_sign))
-        before = np.asarray(kernel(jnp.asarray(start), jnp.asarray(p), eta, 0, newton_sign))
+        out = damian_projection.project(start, p, eta, n_steps, newton_sign)
+        before = damian_projection.project(start, p, eta, 0, newton_sign)
         require(before[0] > 0 and abs(before[1]) > 1e-8)  # start off M: above the threshold, not stationary
         over, along = float(out[0]), float(abs(out[1]) / abs(before[1]))
         margin = min((tol - over) / tol, (tol - along) / tol)
@@ -831,48 +760,7 @@ def make_stable_set(steps: int = 3, tol: float = 1e-3, newton_sign: float = 1.0)
 
     def recheck(eta: float, p: list[float], start: list[float]) -> Evidence:
         """Independent: mpmath (40 digits), hand-derived Hessian and third derivative of the family, eigsy."""
-        with mpmath.workdps(40):
-            q = [mpmath.mpf(v) for v in p]
-            th = [mpmath.mpf(v) for v in start]
-            h = mpmath.mpf(eta)
-
-            def parts(t: list[Any]) -> tuple[Any, Any, Any, list[Any]]:
-                t1, t2, t3 = t
-                grad = [
-                    (q[0] + q[1] * t2 + q[2] * t3) * t1 + q[4] * t2 * t3,
-                    q[1] * t1 * t1 / 2 + q[3] * t2 + q[4] * t1 * t3,
-                    q[2] * t1 * t1 / 2 + q[4] * t1 * t2 + q[5] * t3**3 / 6 - q[6],
-                ]
-                H = mpmath.matrix(
-                    [
-                        [q[0] + q[1] * t2 + q[2] * t3, q[1] * t1 + q[4] * t3, q[2] * t1 + q[4] * t2],
-                        [q[1] * t1 + q[4] * t3, q[3], q[4] * t1],
-                        [q[2] * t1 + q[4] * t2, q[4] * t1, q[5] * t3 * t3 / 2],
-                    ]
-                )
-                evals, evecs = mpmath.eigsy(H)
-                k = max(range(3), key=lambda i: evals[i])
-                u = [evecs[i, k] for i in range(3)]
-                gs = [
-                    2 * q[1] * u[0] * u[1] + 2 * q[2] * u[0] * u[2] + 2 * q[4] * u[1] * u[2],
-                    q[1] * u[0] ** 2 + 2 * q[4] * u[0] * u[2],
-                    q[2] * u[0] ** 2 + 2 * q[4] * u[0] * u[1] + q[5] * t3 * u[2] ** 2,
-                ]
-                return evals[k], u, gs, grad
-
-            _, u0, _, g0 = parts(th)
-            ug0 = abs(sum(a * b for a, b in zip(u0, g0, strict=True)))
-            for _ in range(steps):
-                s, u, gs, g = parts(th)
-                ugs = sum(a * b for a, b in zip(u, gs, strict=True))
-                perp = [a - b * ugs for a, b in zip(gs, u, strict=True)]
-                nn = sum(a * a for a in perp)
-                ug = sum(a * b for a, b in zip(u, g, strict=True))
-                push = max(mpmath.mpf(0), s - 2 / h)
-                th = [t - push * pe / nn - newton_sign * ui * ug / s for t, pe, ui in zip(th, perp, u, strict=True)]
-            s, u, _, g = parts(th)
-            over = float(s * h / 2 - 1)
-            along = float(abs(sum(a * b for a, b in zip(u, g, strict=True))) / ug0)
+        over, along = damian_projection.project_mp(start, p, eta, steps, newton_sign)
         margin = min((tol - over) / tol, (tol - along) / tol)
         ok = margin >= 0
         return Evidence(

@@ -24,10 +24,11 @@ from checker.backends.mp import mp_precision
 from checker.evidence import refuted_by_proof
 from checker.models import lyapunov, product, toy_manifold
 from checker.models import product_statements as pst
-from checker.models.gan_losses import STABLE, SUBCRITICAL, TABLE, ProductLoss
+from checker.models.gan_losses import STABLE, SUBCRITICAL, TABLE, ProductLoss, product_jax, product_mp
 from checker.models.product import normal_form as nf
 from checker.models.product import symbolic as ps
 from checker.property import Property, Source, proves_class, require
+from checker.simulate.period2_orbit import period2_orbit
 from checker.verdict import Evidence, EvidenceClass, Verdict
 from properties._sweeps import thm_sweep
 
@@ -45,23 +46,7 @@ def ps_c1(pl: ProductLoss, x: float) -> float:
     zstar, a, b, c = pl.derivatives_at_min()
     y = zstar / x
     s = x * x + y * y
-    return (2 / (a * s)) / 2 * a * s * s * _flip_p(a, b, c, zstar, (x * x - y * y) ** 2)
-
-
-def _flip_p(a: float, b: float, c: float, zstar: float, d: float) -> float:
-    """GAN-A-FLIP's P at the frozen imbalance D = (x^2 - y^2)^2, i.e. s^2 = 4 z*^2 + D."""
-    return float(nf.flip_coefficient(nf.alpha_of(a, b, c), a, b, zstar, 4 * zstar**2 + d))
-
-
-@functools.cache
-def _jax_product(key: str) -> Callable[[Any], Any]:
-    l0 = TABLE[key].loss.jax(0)
-    return lambda th: l0(th[0] * th[1])
-
-
-def _mp_product(key: str) -> Callable[[Any, Any], Any]:
-    l0 = TABLE[key].loss.mp(0)
-    return lambda X, Y: l0(X * Y)
+    return (2 / (a * s)) / 2 * a * s * s * nf.flip_p_at_imbalance(a, b, c, zstar, (x * x - y * y) ** 2)
 
 
 # ---- GAN-B-PS ---------------------------------------------------------------------------------------
@@ -78,7 +63,8 @@ def make_ps(half: Fraction = Fraction(1, 2)) -> Property:
         x, zs, a, b, c = 1.7, 0.6, 1.3, -0.7, 2.1
         y = zs / x
         s = x * x + y * y
-        spot = 6 / (2 / (a * s)) * (2 / (a * s)) / 2 * a * s * s * _flip_p(a, b, c, zs, (x * x - y * y) ** 2)
+        p_flip = nf.flip_p_at_imbalance(a, b, c, zs, (x * x - y * y) ** 2)
+        spot = 6 / (2 / (a * s)) * (2 / (a * s)) / 2 * a * s * s * p_flip
         return Evidence(
             Verdict.PROVED,
             EvidenceClass.SYMBOLIC,
@@ -141,12 +127,12 @@ def make_lyap(eta_power: int = 1, c1_sign: int = 1, dynamics_tol: float = 0.01) 
         point = (x, zstar / x)
         balanced = (math.sqrt(zstar), math.sqrt(zstar))
         if backend == "jax":
-            got = lyapunov.c1_jax(_jax_product(loss), point, eta_power=eta_power)
-            at_bal = lyapunov.c1_jax(_jax_product(loss), balanced, eta_power=eta_power)["c1"]
+            got = lyapunov.c1_jax(product_jax(loss), point, eta_power=eta_power)
+            at_bal = lyapunov.c1_jax(product_jax(loss), balanced, eta_power=eta_power)["c1"]
             cls, prec, tol = EvidenceClass.FLOAT, "float64 (JAX autodiff); mpmath 40 digits (GD)", 1e-7
         else:
-            got = lyapunov.c1_mp(_mp_product(loss), point, eta_power=eta_power, dps=40)
-            at_bal = lyapunov.c1_mp(_mp_product(loss), balanced, eta_power=eta_power, dps=40)["c1"]
+            got = lyapunov.c1_mp(product_mp(loss), point, eta_power=eta_power, dps=40)
+            at_bal = lyapunov.c1_mp(product_mp(loss), balanced, eta_power=eta_power, dps=40)["c1"]
             cls, prec, tol = EvidenceClass.MPMATH, "mpmath 40 digits (numerical partials); GD at 60 digits", 1e-15
         c1 = c1_sign * got["c1"]
         c1_bal = c1_sign * at_bal
@@ -250,21 +236,9 @@ def make_lyap_dynamics(c1_sign: int = 1, ratio_tol: float = 0.1) -> Property:
             p0 = mpmath.sqrt(
                 mpmath.mpf(sigma.numerator) / sigma.denominator / abs(mpmath.mpf(c1.numerator) / c1.denominator)
             )
-
-            def two(*x: Any) -> list[Any]:
-                y = step(step(list(x)))
-                return [yi - xi for yi, xi in zip(y, x, strict=True)]
-
-            try:
-                root = list(mpmath.findroot(two, (p0, mpmath.mpf(0), mpmath.mpf(0)), tol=mpmath.mpf(10) ** (-dps // 2)))
-            except (ValueError, ZeroDivisionError):
-                root = None
-            found = root is not None and abs(root[0]) > p0 / 10
-            if found:
-                assert root is not None
-                jac = mpmath.jacobian(lambda *x: step(step(list(x))), root)
-                mods = [abs(e) for e in mpmath.eig(jac)[0]]
-                stable = max(mods) < 1
+            root, stable = period2_orbit(step, (p0, mpmath.mpf(0), mpmath.mpf(0)), mpmath.mpf(10) ** (-dps // 2))
+            found = root is not None
+            if root is not None:
                 ratio = float(root[0] ** 2 / p0**2)
             else:
                 stable, ratio = False, float("nan")
@@ -348,7 +322,7 @@ def make_tan(coefficient: float = 1.0, order: float = 1.0) -> Property:
             eta = 2 / (pl.loss.mp(2)(xs * ys) * s)
             v = (ys / mpmath.sqrt(s), xs / mpmath.sqrt(s))
             t = (xs / mpmath.sqrt(s), -ys / mpmath.sqrt(s))
-            parts = lyapunov.partials_mp(_mp_product(loss), (xs, ys), dps)
+            parts = lyapunov.partials_mp(product_mp(loss), (xs, ys), dps)
             w = [lyapunov.tensor(parts, [v, v, e]) for e in ((1, 0), (0, 1))]
             grad_s_t = w[0] * t[0] + w[1] * t[1]  # Pi_T grad S (coordinate along t)
 

@@ -107,3 +107,20 @@ def ball_function(expr: sp.Expr, variable: sp.Symbol) -> Callable[[arb], arb]:
     """Compile ``expr`` to f(arb) -> arb. Works on wide balls too (an interval extension: the result
     encloses the range of the expression over the ball), which is what interval Newton needs."""
     return compile_expr(expr, variable, BALL_OPS)
+
+
+def ball(mid: float, rad: float) -> arb:
+    """The ball [mid - rad, mid + rad] (a box for an interval extension), at the working precision."""
+    return arb(mid, rad)
+
+
+def top_eig_2x2_upper(a: arb, b: arb, c: arb) -> arb:
+    """A ball whose upper end bounds lambda_max of [[a, b], [b, c]] over the balls a, b, c (only the upper end is
+    meaningful for wide balls).
+
+    lambda_max = (a + c)/2 + sqrt(((a - c)/2)^2 + b^2) and sqrt is increasing, so the upper ends of |a - c|/2
+    and |b| (exact points) give the bound; squaring a wide ball directly would dip below 0 (NaN sqrt).
+    """
+    half_up = arb(abs((a - c) / 2).upper())
+    b_up = arb(abs(b).upper())
+    return (a + c) / 2 + (half_up * half_up + b_up * b_up).sqrt()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import mpmath
 import sympy as sp
@@ -16,6 +16,7 @@ from checker.backends.precision import MP_DPS_MAX, MP_DPS_MIN, checked_precision
 from checker.backends.translate import Ops, compile_expr
 
 mp = mpmath.mp
+T = TypeVar("T")
 MAX_MP_DPS = MP_DPS_MAX  # the policy lives in checker.backends.precision
 
 
@@ -25,6 +26,20 @@ def mp_precision(dps: int) -> Iterator[None]:
     n = checked_precision(dps, MP_DPS_MIN, MP_DPS_MAX, "mpmath precision (digits)")
     with mpmath.workdps(n):
         yield
+
+
+def rerun_high_precision(evaluate: Callable[..., T], dps: int) -> Callable[..., T]:
+    """The recheck of a float evaluation: the same ``evaluate(high=True, **params)`` at ``dps`` digits.
+
+    For checks written generically over the number type, where the independent re-evaluation is the same code
+    in mpmath (so float rounding cannot be the cause of what it sees).
+    """
+
+    def recheck(**params: Any) -> T:
+        with mpmath.workdps(dps):
+            return evaluate(high=True, **params)
+
+    return recheck
 
 
 MP_OPS = Ops(

@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import mpmath
 import numpy as np
 
 Vec = tuple[Any, Any, Any]  # floats, or mpmath numbers for the high-precision recheck
@@ -177,3 +178,18 @@ def ngd_quadratic(x0: Sequence[float], diag: Sequence[float], eta: float, steps:
         x, y = x - s * gx, y - s * gy
         out.append((x, y))
     return out
+
+
+def number(x: float, high: bool) -> Any:
+    """``x`` as a float, or (``high``) as an mpmath number at the working precision.
+
+    Every function here is generic over the number type, so the high-precision recheck of a property is the
+    float evaluation with its inputs converted by this one function.
+    """
+    return mpmath.mpf(x) if high else float(x)
+
+
+def perturbed_start(d1: float, d2: float, d3: float, high: bool) -> Vec:
+    """START moved by (d1, d2, d3), in floats or (``high``) mpmath: the drawn starting point of the runs."""
+    u = START
+    return (number(u[0] + d1, high), number(u[1] + d2, high), number(u[2] + d3, high))

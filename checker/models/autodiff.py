@@ -74,8 +74,13 @@ def grad_sharpness(f: LossFn, theta: Any, params: Any) -> tuple[np.ndarray, floa
     """(grad S = D^3L[u, u], S, u, eigengap) at theta, valid when the top eigenvalue is simple (DNL-L-GRADS)."""
     th = jnp.asarray(theta)
     s, u, gap = top_eigenpair(hessian_fn(f)(th, params))
+    return d3_uu(f, th, params, u), s, u, gap
+
+
+def d3_uu(f: LossFn, theta: Any, params: Any, u: Any) -> np.ndarray:
+    """D^3 f(theta)[u, u] as a float64 numpy vector, for callers that hold numpy arrays (theta, u)."""
     uj = jnp.asarray(u)
-    return np.asarray(d3_fn(f)(th, params, uj, uj)), s, u, gap
+    return np.asarray(d3_fn(f)(jnp.asarray(theta), params, uj, uj))
 
 
 def dnl_quantities(f: LossFn, theta: Any, params: Any) -> dict[str, Any]:

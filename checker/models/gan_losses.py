@@ -6,8 +6,10 @@ compiles each loss's kernels once per process (Loss objects are cached here).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import sympy as sp
 
@@ -62,3 +64,16 @@ TABLE: dict[str, ProductLoss] = {
 }
 STABLE = ("bce0.8", "zhu", "logcosh")  # alpha > 0, used in simulations (few losses: few JAX compilations)
 SUBCRITICAL = ("quartic-sub",)
+
+
+@cache
+def product_jax(key: str) -> Callable[[Any], Any]:
+    """theta -> l(theta_0 theta_1) for the table's loss ``key``, in JAX (cached: one compiled loss per key)."""
+    l0 = TABLE[key].loss.jax(0)
+    return lambda th: l0(th[0] * th[1])
+
+
+def product_mp(key: str) -> Callable[[Any, Any], Any]:
+    """(x, y) -> l(xy) for the table's loss ``key``, in mpmath."""
+    l0 = TABLE[key].loss.mp(0)
+    return lambda X, Y: l0(X * Y)

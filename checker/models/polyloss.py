@@ -121,3 +121,31 @@ def hessian_np(theta: np.ndarray, e: np.ndarray, c: np.ndarray) -> np.ndarray:
 
 def sharpness_np(theta: np.ndarray, e: np.ndarray, c: np.ndarray) -> float:
     return float(np.linalg.eigvalsh(hessian_np(theta, e, c))[-1])
+
+
+def grad_sharpness_fd(theta: np.ndarray, e: np.ndarray, c: np.ndarray, h: float = 1e-3) -> np.ndarray:
+    """grad S by central differences of S, Richardson-extrapolated (error O(h^4)), with S from the exact
+    monomial Hessian (numpy): a route to grad S independent of autodiff."""
+
+    def central(step: float) -> np.ndarray:
+        out = np.zeros(3)
+        for i in range(3):
+            d = np.zeros(3)
+            d[i] = step
+            out[i] = (sharpness_np(theta + d, e, c) - sharpness_np(theta - d, e, c)) / (2 * step)
+        return out
+
+    extrapolated: np.ndarray = (4 * central(h / 2) - central(h)) / 3
+    return extrapolated
+
+
+def grad_sharpness_fd_mp(theta: list[Any], e: np.ndarray, c: np.ndarray, h: Any) -> list[Any]:
+    """grad S by central differences of the mpmath sharpness at the working precision (step ``h``): the
+    high-precision counterpart of :func:`grad_sharpness_fd`."""
+    fd = []
+    for i in range(len(theta)):
+        tp, tm = list(theta), list(theta)
+        tp[i] += h
+        tm[i] -= h
+        fd.append((sharpness_mp(tp, e, c)[0] - sharpness_mp(tm, e, c)[0]) / (2 * h))
+    return fd

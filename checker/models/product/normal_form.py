@@ -27,6 +27,7 @@ __all__ = [
     "alpha_of",
     "flip_coefficient",
     "flip_p",
+    "flip_p_at_imbalance",
     "flip_p_at_s",
     "k_coeff",
     "limit_sharpness",
@@ -54,6 +55,11 @@ def flip_coefficient(alpha: Num, a: Num, b: Num, z: Num, s2: Num, b_coefficient:
 def flip_p_at_s(alpha: Num, a: Num, b: Num, z: Num, s: Num) -> Any:
     """P at s* = ``s`` (GAN-A-FLIP, general form)."""
     return flip_coefficient(alpha, a, b, z, s * s)
+
+
+def flip_p_at_imbalance(a: float, b: float, c: float, z: float, d: float) -> float:
+    """P at the frozen imbalance D = (x^2 - y^2)^2, i.e. s*^2 = 4 z*^2 + D; a, b, c as in alpha_of."""
+    return float(flip_coefficient(alpha_of(a, b, c), a, b, z, 4 * z**2 + d))
 
 
 def flip_p(alpha: Num, a: Num, b: Num, z: Num, eta: Num) -> Any:
