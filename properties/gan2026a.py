@@ -68,12 +68,6 @@ def _abcz(pl: ProductLoss) -> tuple[float, float, float, float]:
     return a, b, c, zstar
 
 
-def _nf_final_sharpness(pl: ProductLoss, eta: float, sigma0: float) -> float | None:
-    """The final sharpness GAN-A-NF predicts from overshoot sigma0 (None: divergence)."""
-    P, k = nf.nf_constants(*_abcz(pl), eta)
-    return nf.nf_final_sharpness(P, k, eta, sigma0)
-
-
 def _losses(keys: tuple[str, ...]) -> st.SearchStrategy[str]:
     return st.sampled_from(keys)
 
@@ -865,7 +859,7 @@ def make_t43(gap_coefficient: float = 3.0, eta_power: int = 1) -> Property:
         sim = simulate_eos(pl, etas, sigma0, backend)
         lam = np.asarray(sim["sharpness"], float)
         leading = 2 / etas - gap_coefficient * etas**eta_power * a**4 / alpha
-        nf = np.array([_nf_final_sharpness(pl, float(h), sigma0) or np.nan for h in etas])
+        nf = np.array([nf.nf_final_sharpness_at(*_abcz(pl), float(h), sigma0) or np.nan for h in etas])
         tol = 0.02 * (2 / etas - nf) + 1e-6
         tol_margin = float(np.min(tol - np.abs(lam - nf)))
         err = np.abs(lam - leading)

@@ -33,6 +33,7 @@ __all__ = [
     "limit_sharpness",
     "nf_constants",
     "nf_final_sharpness",
+    "nf_final_sharpness_at",
     "nf_final_sigma",
     "nf_final_sigma_array",
     "threshold_s",
@@ -127,3 +128,11 @@ def nf_final_sigma_array(p: float, k: float, sigma0: Any) -> Any:
     arg = np.maximum(-g / np.e, -1 / np.e)
     w = -1 - np.real(lambertw(arg, 0 if r > 0 else -1))
     return np.where(1 + rs <= 0, np.nan, w / r)
+
+
+def nf_final_sharpness_at(a: float, b: float, c: float, z: float, eta: float, sigma0: float) -> float | None:
+    """The final sharpness GAN-A-NF predicts from overshoot sigma0, from the derivatives a, b, c (as in alpha_of)
+    at z* = z (None: divergence): nf_constants then nf_final_sharpness, for callers holding a loss's derivatives.
+    """
+    p, k = nf_constants(a, b, c, z, eta)
+    return nf_final_sharpness(p, k, eta, sigma0)
