@@ -39,6 +39,7 @@ from checker.models.product import crosscheck as xc
 from checker.models.product import normal_form as nf
 from checker.models.product import symbolic as ps
 from checker.models.product import two_step
+from checker.models.product.normal_form import nf_final_sharpness_at
 from checker.parse import Z
 from checker.property import Property, Source, proves_class, require
 from checker.simulate.eos_runs import simulate_eos
@@ -859,7 +860,7 @@ def make_t43(gap_coefficient: float = 3.0, eta_power: int = 1) -> Property:
         sim = simulate_eos(pl, etas, sigma0, backend)
         lam = np.asarray(sim["sharpness"], float)
         leading = 2 / etas - gap_coefficient * etas**eta_power * a**4 / alpha
-        nf = np.array([nf.nf_final_sharpness_at(*_abcz(pl), float(h), sigma0) or np.nan for h in etas])
+        nf = np.array([nf_final_sharpness_at(*_abcz(pl), float(h), sigma0) or np.nan for h in etas])
         tol = 0.02 * (2 / etas - nf) + 1e-6
         tol_margin = float(np.min(tol - np.abs(lam - nf)))
         err = np.abs(lam - leading)

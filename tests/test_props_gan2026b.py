@@ -9,7 +9,7 @@ import pytest
 from mutants import assert_refuted, few
 
 from checker.models import lyapunov
-from checker.models.gan_losses import TABLE
+from checker.models.gan_losses import TABLE, product_jax, product_mp
 from checker.runner import run_property
 from checker.verdict import EvidenceClass, Verdict
 from properties import gan2026b as g
@@ -42,8 +42,8 @@ def test_lyap_autodiff_and_mpmath_agree_with_the_product_formula() -> None:
     for key, x in (("zhu", 2.0), ("quartic-sub", 1.5)):
         expect = g.ps_c1(TABLE[key], x)
         point = (x, float(TABLE[key].zstar) / x)
-        jax_c1 = lyapunov.c1_jax(g._jax_product(key), point)["c1"]
-        mp_c1 = lyapunov.c1_mp(g._mp_product(key), point)["c1"]
+        jax_c1 = lyapunov.c1_jax(product_jax(key), point)["c1"]
+        mp_c1 = lyapunov.c1_mp(product_mp(key), point)["c1"]
         assert abs(jax_c1 - expect) <= 1e-8 * abs(expect)
         assert abs(mp_c1 - expect) <= 1e-12 * abs(expect)
         assert (expect > 0) == (key == "zhu")  # sign c1 = sign alpha here
