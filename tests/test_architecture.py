@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROPERTIES = ROOT / "properties"
+PROPERTY_DIR = ROOT / "properties"
 PRODUCT = "checker/models/product/"
 
 # Backends whose import marks machinery (simulation kernels, ball arithmetic): it belongs in checker/models,
@@ -53,7 +53,7 @@ def _machinery(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "path", [p for p in sorted(PROPERTIES.glob("*.py")) if p.name not in EXCEPTIONS], ids=lambda p: p.name
+    "path", [p for p in sorted(PROPERTY_DIR.glob("*.py")) if p.name not in EXCEPTIONS], ids=lambda p: p.name
 )
 def test_property_modules_hold_no_machinery(path: Path) -> None:
     assert _machinery(path) == [], (
@@ -64,7 +64,7 @@ def test_property_modules_hold_no_machinery(path: Path) -> None:
 def test_exceptions_are_still_needed() -> None:
     """An exception that no longer imports machinery must be dropped from the list (it would hide a regression)."""
     for name in EXCEPTIONS:
-        assert _machinery(PROPERTIES / name), f"properties/{name} is clean now: remove it from EXCEPTIONS"
+        assert _machinery(PROPERTY_DIR / name), f"properties/{name} is clean now: remove it from EXCEPTIONS"
 
 
 def test_machinery_check_can_fail(tmp_path: Path) -> None:
