@@ -59,6 +59,7 @@ def _gan_a_ex() -> list[dict[str, Any]]:
 
 def _obligations() -> dict[str, Callable[[], list[dict[str, Any]]]]:
     from checker.models import claim_statements as cs
+    from checker.models import damian_assumptions as da
     from checker.models import damian_statements as ds
     from checker.models import product_statements as pst
 
@@ -76,6 +77,7 @@ def _obligations() -> dict[str, Callable[[], list[dict[str, Any]]]]:
         "DNL-TOY": of(ds.toy),
         "DNL-EQ3": of(ds.eq3),
         "DNL-PRED": of(ds.pred),
+        "DNL-ASSUMPTIONS": of(da.statements),
         "LZDZ-L5.1": of(cs.liu_l51),
     }
 

@@ -23,6 +23,8 @@ from checker import certificate, series
 from checker.backends.ball import ball_function, ball_precision, to_arb
 from checker.evidence import fitted_order, refuted_at_point
 from checker.models import damian as dm
+from checker.models import damian_assumptions as da
+from checker.models import damian_cycles as dc
 from checker.models import damian_statements as ds
 from checker.property import Property, Source, proves_class, require
 from checker.simulate import damian_projection
@@ -32,6 +34,7 @@ PAPER = "damian2023"
 ARXIV = "2209.15594"
 O4 = ("O-4",)
 HALF, THIRD, ONE, TWO, MINUS_ONE = sp.Rational(1, 2), sp.Rational(1, 3), sp.Integer(1), sp.Integer(2), sp.Integer(-1)
+ZERO = sp.Integer(0)
 
 
 def _src(ref: str) -> Source:
@@ -904,6 +907,339 @@ def make_gen_limit(coef: sp.Expr = THIRD, tol: float = 0.05) -> Property:
     )
 
 
+# ==== DNL-ASSUMPTIONS ====================================================================================
+def make_assumptions(rho3_coef: sp.Expr = da.RHO3_COEF, lambda2: sp.Expr = ZERO) -> Property:
+    """The hypotheses A1-A3 of Theorem 1 on the quartic toy (the model DNL-T1 and DNL-SUPER-QUAD run),
+    evaluated exactly at the constrained trajectory: A1 alpha(theta^dagger) = alpha > 0, A2 lambda_2 =
+    ``lambda2`` (0) < 2/eta, A3 rho_3 = ``rho3_coef`` sqrt(beta) (2/sqrt(3)) with beta <= rho_3^2, rho_4 = |kappa|.
+    A wrong constant (rho_3 = 1.05 sqrt(beta), 9% low) is refuted exactly."""
+
+    @proves_class
+    def check(eta: float, alpha: float, beta: float, kappa: float) -> Evidence:
+        d = da.derived()
+        params = {"eta": eta, "alpha": alpha, "beta": beta, "kappa": kappa}
+        subs = {dm.ETA: _exact(eta), dm.ALPHA: _exact(alpha), dm.BETA: _exact(beta), da.KAPPA: _exact(kappa)}
+        claims = {
+            "S": 2 / dm.ETA,
+            "alpha": dm.ALPHA,
+            "lambda_2": lambda2,
+            "u_dot_grad_S": sp.Integer(0),
+            "beta": dm.BETA,
+            "rho_3": rho3_coef * sp.sqrt(dm.BETA),
+            "rho_4": sp.Abs(da.KAPPA),
+        }
+        for name, claimed in claims.items():
+            diff = _simplified(d[name] - claimed)
+            if diff != 0:
+                return refuted_at_point(f"on the quartic toy {name} is {d[name]}, not {claimed}", diff, params, subs)
+        rho3 = float(sp.N(d["rho_3"].subs(subs)))
+        eps = eta * math.sqrt(alpha)
+        return Evidence(
+            Verdict.PROVED,
+            EvidenceClass.SYMBOLIC,
+            "on theta^dagger = (0, 0, z): A1 alpha(theta^dagger) = alpha > 0; A2 Hess L = diag(2/eta, 0, 0), "
+            "lambda_2 = 0 < 2/eta; A3 |D^3L| = rho_3 = 2 sqrt(beta/3) (Lagrange; sum-of-squares certificate), "
+            f"|grad S_perp|^2 = beta = (3/4) rho_3^2, rho_4 = |kappa| (sympy); here epsilon = eta sqrt(alpha) = "
+            f"{eps:.3g}",
+            numbers={"epsilon": eps, "rho_3": rho3, "rho_4": abs(kappa), "beta_over_rho3_sq": beta / rho3**2},
+            certificates=list(da.statements(rho3_coef)),
+            precision="exact (sympy)",
+        )
+
+    return Property(
+        id="DNL-ASSUMPTIONS",
+        title="the hypotheses of Theorem 1 (A1-A3) on the quartic toy model",
+        source=_src("assumptions of Theorem 1, Sec. 5.3 (A1 progressive sharpening, A2 eigengap, A3 derivatives)"),
+        statement="On L = (1/2)(2/eta + sqrt(beta) w) x^2 - (alpha/sqrt(beta)) w + kappa x^4/24 - z, along the "
+        "constrained trajectory theta^dagger = (0, 0, z): A1 alpha = -grad L . grad S_perp = alpha > 0; A2 "
+        f"lambda_2(Hess L) = {lambda2} < 2/eta; A3 rho_3 = |D^3L| = {rho3_coef} sqrt(beta) (so |grad S_perp|^2 = "
+        "beta <= rho_3^2) and rho_4 = |D^4L| = |kappa|. The printed forms of A1 and A3 were not read: these are the "
+        "quantities they bound (RECONSTRUCTED); epsilon = eta sqrt(alpha) is reported.",
+        provenance=("SOURCED", "DERIVED", "RECONSTRUCTED"),
+        open_points=O4,
+        hypotheses="eta, alpha, beta > 0; kappa real; u = e_x on theta^dagger (S = 2/eta, the top eigenvalue)",
+        strategy=st.fixed_dictionaries(
+            {
+                "eta": _pos(0.001, 0.5),
+                "alpha": _pos(0.05, 10.0),
+                "beta": _pos(0.05, 10.0),
+                "kappa": _pos(-5.0, 5.0),
+            }
+        ),
+        check=check,
+        max_examples={"quick": 3, "ci": 8},
+    )
+
+
+# ==== DNL-T1 =============================================================================================
+def make_t1(order: float = 1.0, tol: float = 0.25, eps0: float = 0.04) -> Property:
+    """Theorem 1 (coupling), RECONSTRUCTED: over O(1/epsilon) steps (one cycle), GD and the predicted dynamics of
+    eq. (3) agree up to a relative error O(epsilon^order), epsilon = eta sqrt(alpha), on the quartic toy (whose
+    kappa x^4/24 is what the predicted dynamics neglect). The order is read where it has settled (epsilon halved
+    from ``eps0`` until two local orders agree within 0.05) and must be >= order - tol; the recheck repeats it in
+    mpmath over a different range (from eps0/2). ``order=2`` is the wrong-power mutant."""
+
+    def kappa_of(eta: float, beta: float, p0: float) -> float:
+        return 3 * beta * p0 * eta / eps0  # relative perturbation p0 = kappa sqrt(alpha)/(3 beta) at eps0
+
+    def judge(params: dict[str, float], fit: dc.OrderFit, cls: EvidenceClass, prec: str) -> Evidence:
+        if not fit.settled or not all(math.isfinite(o) for o in fit.local_orders):
+            return Evidence(
+                Verdict.UNDECIDED,
+                cls,
+                f"the coupling order did not settle over eps in [{fit.eps[-1]:.3g}, {fit.eps[0]:.3g}]: local orders "
+                f"{[round(o, 3) for o in fit.local_orders]}",
+                numbers={"local_orders": fit.local_orders, "errors": fit.errors, "eps": fit.eps},
+            )
+        margin = fit.order - (order - tol)
+        ok = margin >= 0
+        const = fit.errors[-1] / fit.eps[-1]
+        return Evidence(
+            Verdict.CORROBORATED if ok else Verdict.REFUTED,
+            cls,
+            f"relative coupling error of GD vs the predicted dynamics over one cycle ~ epsilon^{fit.order:.3f} "
+            f"(settled over epsilon in [{fit.eps[-1]:.3g}, {fit.eps[0]:.3g}]; claimed O(epsilon^{order:g}), "
+            f"tolerance {tol:g}); error / epsilon = {const:.3g} at the smallest epsilon",
+            numbers={
+                "fitted_order": fit.order,
+                "local_orders": fit.local_orders,
+                "coupling_errors": fit.errors,
+                "eps_range": [fit.eps[-1], fit.eps[0]],
+                "error_over_eps": const,
+            },
+            series={
+                "coupling": series.fit(
+                    "DNL-T1: relative coupling error over one cycle against epsilon",
+                    fit.eps,
+                    fit.errors,
+                    slope=fit.order,
+                    intercept=math.log(fit.errors[-1]) - fit.order * math.log(fit.eps[-1]),
+                    expected_slope=order,
+                    x_label="epsilon = eta sqrt(alpha)",
+                    y_label="relative coupling error",
+                )
+            },
+            margin=margin,
+            precision=prec,
+            counterexample=None if ok else dict(params),
+        )
+
+    def check(eta: float, beta: float, p0: float, r: float, v: float) -> Evidence:
+        params = {"eta": eta, "beta": beta, "p0": p0, "r": r, "v": v}
+        fit = dc.coupling_order(eps0, eta, beta, kappa_of(eta, beta, p0), r, v)
+        return judge(params, fit, EvidenceClass.FLOAT, "float64")
+
+    def recheck(eta: float, beta: float, p0: float, r: float, v: float) -> Evidence:
+        params = {"eta": eta, "beta": beta, "p0": p0, "r": r, "v": v}
+        with mpmath.workdps(30):
+            fit = dc.coupling_order(eps0 / 2, eta, beta, kappa_of(eta, beta, p0), r, v, num=mpmath.mpf)
+        return judge(params, fit, EvidenceClass.MPMATH, "mpmath 30 digits, epsilon range halved")
+
+    return Property(
+        id="DNL-T1",
+        title="Theorem 1: GD couples to the predicted dynamics for one cycle, error O(epsilon)",
+        source=_src("Theorem 1 (coupling), Sec. 5.3"),
+        statement="From a start near the constrained trajectory, GD and the predicted dynamics (eq. (3)) stay "
+        f"within a relative error O(epsilon^{order:g}), epsilon = eta sqrt(alpha), for one cycle "
+        "(2 pi/(eta sqrt(2 alpha)) = O(1/epsilon) steps), on the toy loss plus kappa x^4/24 with eta, beta, kappa "
+        "fixed and alpha -> 0. Theorem 1's error terms and horizon were not read: this form is RECONSTRUCTED.",
+        provenance=("SOURCED", "RECONSTRUCTED"),
+        open_points=O4,
+        hypotheses="quartic toy (DNL-ASSUMPTIONS: A1-A3 hold with rho_4 = |kappa|); start x = r delta, "
+        "y = v sqrt(alpha); relative perturbation |kappa| sqrt(alpha)/(3 beta) <= 0.05 at epsilon = "
+        f"{eps0:g}",
+        strategy=st.fixed_dictionaries(
+            {
+                "eta": _pos(0.01, 0.2),
+                "beta": _pos(0.3, 3.0),
+                "p0": st.one_of(_pos(-0.05, -0.005), _pos(0.005, 0.05)),
+                "r": st.one_of(_pos(0.3, 0.8), _pos(1.25, 2.0)),
+                "v": _pos(-0.5, 0.5),
+            }
+        ),
+        check=check,
+        recheck=recheck,
+        max_examples={"quick": 6, "ci": 20},
+    )
+
+
+# ==== DNL-SUPER-QUAD =====================================================================================
+def make_super_quad(coef: sp.Expr = THIRD, above: bool = True, tol: float = 0.15) -> Property:
+    """App. F: a super-quadratic loss along u (F(x) = (2/eta) x^2/2 + c4 x^4/24, c4 > 0) hovers with its
+    sharpness ABOVE 2/eta, by coef c4 delta^2 (coef = 1/3: F''(delta) - F'(delta)/delta), measured as the
+    average of S - 2/eta = y + F''(x) - 2/eta over three whole cycles. ``above=False`` is the mutant "it settles
+    at or below 2/eta"; the recheck replays the run in mpmath (30 digits)."""
+
+    def judge(params: dict[str, float], avg: dc.CycleAverage | None, cls: EvidenceClass, prec: str) -> Evidence:
+        if avg is None:
+            return Evidence(Verdict.UNDECIDED, cls, "the orbit did not complete three cycles near the 2-cycle")
+        eps, alpha, beta, g = params["eps"], params["alpha"], params["beta"], params["g"]
+        c4 = g * beta / math.sqrt(2 * alpha)
+        scale = c4 * 2 * alpha / beta / 3  # c4 delta^2/3 > 0: the paper's margin, the unit of the decision
+        pred = float(coef) * c4 * 2 * alpha / beta
+        if above:
+            err = abs(avg.shift - pred) / abs(pred)
+            margin = min(tol - err, avg.shift / scale)
+            claim = f"{float(coef):.4g} c4 delta^2 = {pred:.4g} > 0 (relative tolerance {tol:g})"
+        else:
+            margin = -avg.shift / scale
+            claim = "<= 0 (at or below 2/eta)"
+        ok = margin >= 0
+        return Evidence(
+            Verdict.CORROBORATED if ok else Verdict.REFUTED,
+            cls,
+            f"S - 2/eta averaged over {avg.cycles} cycles ({avg.steps} steps, eps = {eps:.3g}): {avg.shift:.5g}; "
+            f"claimed {claim}; max |x|/delta = {avg.max_x_over_delta:.3g}",
+            numbers={
+                "average_shift": avg.shift,
+                "claimed_shift": pred if above else 0.0,
+                "c4_delta2_over_3": scale,
+                "steps": avg.steps,
+                "max_x_over_delta": avg.max_x_over_delta,
+            },
+            margin=margin,
+            precision=prec,
+            counterexample=None if ok else dict(params),
+        )
+
+    def run(eps: float, alpha: float, beta: float, g: float, amp: float, num: Any = float) -> dc.CycleAverage | None:
+        return dc.cycle_average_sharpness(eps, alpha, beta, g * beta / math.sqrt(2 * alpha), amp, num=num)
+
+    def check(eps: float, alpha: float, beta: float, g: float, amp: float) -> Evidence:
+        params = {"eps": eps, "alpha": alpha, "beta": beta, "g": g, "amp": amp}
+        return judge(params, run(eps, alpha, beta, g, amp), EvidenceClass.FLOAT, "float64")
+
+    def recheck(eps: float, alpha: float, beta: float, g: float, amp: float) -> Evidence:
+        params = {"eps": eps, "alpha": alpha, "beta": beta, "g": g, "amp": amp}
+        with mpmath.workdps(30):
+            avg = run(eps, alpha, beta, g, amp, num=mpmath.mpf)
+        return judge(params, avg, EvidenceClass.MPMATH, "mpmath 30 digits")
+
+    side = f"ABOVE 2/eta by {coef} c4 delta^2 = F''(delta) - F'(delta)/delta" if above else "AT OR BELOW 2/eta"
+    return Property(
+        id="DNL-SUPER-QUAD",
+        title="super-quadratic losses hover with sharpness above 2/eta",
+        source=_src("App. F (non-quadratic losses along u)"),
+        statement="With a super-quadratic loss along u, F(x) = (2/eta) x^2/2 + c4 x^4/24, c4 > 0, GD near the EoS "
+        f"2-cycle keeps its sharpness {side} on average over whole cycles (S - 2/eta = y + F''(x) - 2/eta). The "
+        "printed margin was not read: the form is RECONSTRUCTED from the derived limit.",
+        provenance=("SOURCED", "DERIVED", "RECONSTRUCTED"),
+        open_points=O4,
+        hypotheses="eta = eps/sqrt(2 alpha); c4 = g beta/sqrt(2 alpha) > 0 with g <= 0.25 (the 2-cycle repels "
+        "slowly for c4 > 0 in this reduced model, so the orbit is followed for three cycles from 0.5-5% off it)",
+        strategy=st.fixed_dictionaries(
+            {
+                "eps": _pos(0.004, 0.02),
+                "alpha": _pos(0.3, 3.0),
+                "beta": _pos(0.3, 3.0),
+                "g": _pos(0.03, 0.25),
+                "amp": _pos(0.005, 0.05),
+            }
+        ),
+        check=check,
+        recheck=recheck,
+        max_examples={"quick": 6, "ci": 20},
+    )
+
+
+# ==== DNL-LONG-LOSS ======================================================================================
+def make_long_loss(rate_factor: float = 1.0, projected: bool = True, tol: float = 0.05, cycles: int = 4) -> Property:
+    """Sec. 7, long-timescale loss decrease (RECONSTRUCTED): GD's loss rises within EoS cycles, yet at the ends
+    of cycles it falls from one cycle to the next, and over ``cycles`` cycles it falls at the constrained
+    trajectory's rate eta |P grad L(theta^dagger)|^2 (P removes grad S: the direction GD may not descend).
+    ``rate_factor=1.1`` is the wrong-constant mutant; ``projected=False`` claims unconstrained GD's rate
+    eta |grad L|^2. The recheck replays the run in mpmath (30 digits)."""
+
+    def judge(params: dict[str, float], ends: dc.CycleEnds | None, cls: EvidenceClass, prec: str) -> Evidence:
+        if ends is None:
+            return Evidence(Verdict.UNDECIDED, cls, f"the run did not complete {cycles} cycles")
+        require(ends.rises > 0)  # the run is at the edge of stability: the loss is not monotone
+        base = ends.projected_rate if projected else ends.gd_rate
+        claimed = rate_factor * base
+        err = abs(ends.rate - claimed) / claimed
+        drops = [
+            (a - b) / (ends.projected_rate * (tb - ta))
+            for a, b, ta, tb in zip(ends.losses, ends.losses[1:], ends.times, ends.times[1:], strict=False)
+        ]
+        margin = min(tol - err, min(drops))
+        ok = margin >= 0
+        return Evidence(
+            Verdict.CORROBORATED if ok else Verdict.REFUTED,
+            cls,
+            f"loss at the ends of {cycles} cycles falls each cycle (smallest drop {min(drops):.3g} of the "
+            f"constrained rate); it rose within cycles at {ends.rises} steps; long-timescale rate {ends.rate:.5g} "
+            f"per step vs claimed {claimed:.5g} (relative error {err:.3g}, tolerance {tol:g}); constrained "
+            f"trajectory {ends.projected_rate:.5g}, unconstrained GD {ends.gd_rate:.5g}",
+            numbers={
+                "rate": ends.rate,
+                "claimed_rate": claimed,
+                "projected_rate": ends.projected_rate,
+                "gd_rate": ends.gd_rate,
+                "relative_error": err,
+                "loss_rises": ends.rises,
+                "cycle_end_losses": ends.losses,
+                "cycle_end_times": ends.times,
+            },
+            series={
+                "cycle_ends": series.line(
+                    "DNL-LONG-LOSS: GD loss at the ends of EoS cycles",
+                    [float(t) for t in ends.times],
+                    {
+                        "GD at cycle ends": ends.losses,
+                        "claimed rate": [ends.losses[0] - claimed * (t - ends.times[0]) for t in ends.times],
+                    },
+                    x_label="step",
+                    y_label="loss",
+                )
+            },
+            margin=margin,
+            precision=prec,
+            counterexample=None if ok else dict(params),
+        )
+
+    def run(eps: float, alpha: float, beta: float, k: float, r: float, num: Any = float) -> dc.CycleEnds | None:
+        gamma = math.sqrt(k * alpha * alpha / beta)
+        return dc.cycle_end_losses(eps, alpha, beta, gamma, r, cycles=cycles, num=num)
+
+    def check(eps: float, alpha: float, beta: float, k: float, r: float) -> Evidence:
+        params = {"eps": eps, "alpha": alpha, "beta": beta, "k": k, "r": r}
+        return judge(params, run(eps, alpha, beta, k, r), EvidenceClass.FLOAT, "float64")
+
+    def recheck(eps: float, alpha: float, beta: float, k: float, r: float) -> Evidence:
+        params = {"eps": eps, "alpha": alpha, "beta": beta, "k": k, "r": r}
+        with mpmath.workdps(30):
+            ends = run(eps, alpha, beta, k, r, num=mpmath.mpf)
+        return judge(params, ends, EvidenceClass.MPMATH, "mpmath 30 digits")
+
+    rate = "eta |P grad L(theta^dagger)|^2" if projected else "eta |grad L(theta^dagger)|^2"
+    return Property(
+        id="DNL-LONG-LOSS",
+        title="long-timescale loss decrease at the ends of EoS cycles",
+        source=_src("Sec. 7 (GD decreases the loss over long timescales, not monotonically)"),
+        statement="On the toy loss with slope gamma along z, GD's loss rises within EoS cycles, but its value at "
+        "the end of each cycle (y turning non-negative, x smallest) is below the previous one, and over "
+        f"{cycles} cycles it falls per step at {rate_factor:g} x {rate} (within {tol:g}); P removes grad S, the "
+        "direction the sharpness constraint blocks. The section's printed statement was not read: this form "
+        "is RECONSTRUCTED.",
+        provenance=("SOURCED", "DERIVED", "RECONSTRUCTED"),
+        open_points=O4,
+        hypotheses="toy loss (DNL-TOY) - gamma z, gamma^2 = k alpha^2/beta; eta = eps/sqrt(2 alpha); start "
+        "x = r delta (0.5-3% of the fixed point), y = 0, so GD enters EoS from below",
+        strategy=st.fixed_dictionaries(
+            {
+                "eps": _pos(0.005, 0.03),
+                "alpha": _pos(0.3, 3.0),
+                "beta": _pos(0.3, 3.0),
+                "k": _pos(0.5, 3.0),
+                "r": _pos(0.005, 0.03),
+            }
+        ),
+        check=check,
+        recheck=recheck,
+        max_examples={"quick": 6, "ci": 20},
+    )
+
+
 PROPERTIES = [
     make_l_grads(),
     make_toy(),
@@ -914,4 +1250,8 @@ PROPERTIES = [
     make_pred(),
     make_gen_limit(),
     make_stable_set(),
+    make_assumptions(),
+    make_t1(),
+    make_super_quad(),
+    make_long_loss(),
 ]

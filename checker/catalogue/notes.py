@@ -121,6 +121,53 @@ NOTES: dict[str, Note] = {
         "The match with the printed appendix formula is reconstructed (O-4); the simulated part is float64.",
         (SYM, FLOAT, MP),
     ),
+    "DNL-ASSUMPTIONS": Note(
+        "sympy evaluates, on the toy loss plus a quartic kappa x^4/24 along u and at its constrained trajectory, "
+        "what the hypotheses of Theorem 1 bound: the progressive-sharpening rate alpha (A1), the Hessian spectrum "
+        "diag(2/eta, 0, 0) (A2: lambda_2 = 0), the norm of the third derivative by Lagrange multipliers (A3: "
+        "rho_3 = 2 sqrt(beta/3), so |grad S_perp|^2 = beta <= rho_3^2) and the fourth derivative (rho_4 = |kappa|). "
+        "The certificates state these as identities (the rho_3 bound as a sum of non-negative terms and the point "
+        "where it is attained) that the verifier recomputes.",
+        "The printed forms of A1, A3, A4, A5 were not read (O-4): the checked values are what such bounds measure on "
+        "this model; A4 and A5 (non-worst-case bounds off the top eigenvector) are not checked; epsilon = eta "
+        "sqrt(alpha) is a reconstruction and only reported.",
+        (SYM,),
+    ),
+    "DNL-T1": Note(
+        "GD on the toy loss plus kappa x^4/24 along u (the higher-order term the predicted dynamics neglect) and the "
+        "predicted dynamics of eq. (3) are run from the same start for one cycle, 2 pi/(eta sqrt(2 alpha)) steps; "
+        "their largest relative difference is measured while epsilon = eta sqrt(alpha) is halved (eta, beta, kappa "
+        "fixed, alpha -> 0) until two consecutive local orders agree within 0.05, and the settled order must be at "
+        "least the claimed order minus 0.25. The range used is reported; an order that does not settle is "
+        "UNDECIDED. A failure is re-checked in mpmath over a halved range of epsilon.",
+        "Theorem 1's printed error terms and horizon were not read (O-4): the checked form is 'relative coupling "
+        "error O(epsilon) over one cycle' on one model family; the order is fitted, not proved, and the constant "
+        "is only reported.",
+        (FLOAT, MP),
+    ),
+    "DNL-SUPER-QUAD": Note(
+        "The toy loss with a super-quadratic profile along u, F(x) = (2/eta) x^2/2 + c4 x^4/24 (c4 > 0), is run from "
+        "0.5-5% off its 2-cycle; the sharpness along u, S - 2/eta = y + F''(x) - 2/eta, is averaged over three whole "
+        "cycles (between upward crossings of y through the 2-cycle's value) and compared with the margin "
+        "c4 delta^2/3 = F''(delta) - F'(delta)/delta (relative tolerance 0.15); it must be positive. A failure is "
+        "replayed in mpmath (30 digits).",
+        "In this reduced model the 2-cycle repels slowly for c4 > 0, so 'settles' is read as the average over the "
+        "first three cycles, not as convergence; the exact top eigenvalue adds a further O(eta alpha) above the "
+        "sharpness along u, which is not part of the check. The printed margin was not read (O-4). Float64 "
+        "simulation: at best CORROBORATED.",
+        (FLOAT, MP),
+    ),
+    "DNL-LONG-LOSS": Note(
+        "GD on the toy loss with a slope gamma along z enters EoS from 0.5-3% of the fixed point; the loss is "
+        "sampled at the end of each of four cycles (the step where y turns non-negative). It must rise at some "
+        "steps within cycles (else the run is not at EoS and is not counted), fall from each cycle end to the next, "
+        "and fall on average at the constrained trajectory's rate eta |P grad L|^2 = eta gamma^2 within 5%, not at "
+        "unconstrained GD's eta (gamma^2 + alpha^2/beta). A failure is replayed in mpmath (30 digits).",
+        "The section's printed statement was not read (O-4); the check is on the reconstructed toy loss, where the "
+        "slow direction z decouples from the oscillation, so the rate is exact up to the small loss excess at the "
+        "cycle ends. Float64 simulation: at best CORROBORATED.",
+        (FLOAT, MP),
+    ),
     "GAN-A-L3.1": Note(
         "sympy proves the trace identity and the sharpness formula for a generic loss; drawn losses and points "
         "cross-check it in ball arithmetic, mpmath and JAX automatic differentiation.",
