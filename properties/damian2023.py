@@ -1097,6 +1097,16 @@ def make_super_quad(coef: sp.Expr = THIRD, above: bool = True, tol: float = 0.15
                 "steps": avg.steps,
                 "max_x_over_delta": avg.max_x_over_delta,
             },
+            series={
+                "sharpness": series.line(
+                    "DNL-SUPER-QUAD: sharpness along u minus 2/eta over three cycles",
+                    [float(t) for t, _ in avg.trace],
+                    {"S - 2/eta": [v for _, v in avg.trace]},
+                    x_label="step in the window",
+                    y_label="S - 2/eta",
+                    hlines={"2/eta": 0.0, "cycle average": avg.shift, "c4 delta^2/3": scale},
+                )
+            },
             margin=margin,
             precision=prec,
             counterexample=None if ok else dict(params),

@@ -106,6 +106,7 @@ class CycleAverage:
     steps: int  # length of the window in steps
     cycles: int  # whole cycles in the window
     max_x_over_delta: float  # how far the orbit strayed (it spirals slowly outward for kappa > 0)
+    trace: list[tuple[int, float]]  # (step, S - 2/eta) at most about 400 points over the window, for a plot
 
 
 def cycle_average_sharpness(
@@ -121,15 +122,20 @@ def cycle_average_sharpness(
     ystar = -k * delta2 / 6
     x, y = delta2**0.5 * (1 + num(amp)), ystar
     budget = int(3 * (cycles + 1) * 2 * math.pi / float(eps))
+    every = max(1, int(cycles * 2 * math.pi / float(eps)) // 400)
     total, n, crossings, worst = num(0), 0, 0, 0.0
+    trace: list[tuple[int, float]] = []
     for _ in range(budget):
         x1, y1 = quartic_step(x, y, eta, a, b, k)
         if y < ystar <= y1:
             crossings += 1
             if crossings == cycles + 1:
-                return CycleAverage(float(total / n), n, cycles, worst)
+                return CycleAverage(float(total / n), n, cycles, worst, trace)
         if crossings >= 1:
-            total += y1 + k * x1 * x1 / 2
+            shift = y1 + k * x1 * x1 / 2
+            total += shift
+            if n % every == 0:
+                trace.append((n, float(shift)))
             n += 1
             worst = max(worst, abs(float(x1)) / delta)
         x, y = x1, y1
