@@ -119,6 +119,7 @@ NEAR_MISSES = {
     "assumptions-rho3-9%-low": lambda: d.make_assumptions(rho3_coef=sp.Rational(21, 20)),
     "t1-order-2": lambda: d.make_t1(order=2.0),
     "super-quad-at-or-below-2/eta": lambda: d.make_super_quad(above=False),
+    "super-quad-margin-10%-low": lambda: d.make_super_quad(coef=sp.Rational(3, 10)),
     "long-loss-rate-10%-high": lambda: d.make_long_loss(rate_factor=1.1),
     "long-loss-unconstrained-gd-rate": lambda: d.make_long_loss(projected=False),
 }

@@ -147,9 +147,9 @@ NOTES: dict[str, Note] = {
     ),
     "DNL-SUPER-QUAD": Note(
         "The toy loss with a super-quadratic profile along u, F(x) = (2/eta) x^2/2 + c4 x^4/24 (c4 > 0), is run from "
-        "0.5-5% off its 2-cycle; the sharpness along u, S - 2/eta = y + F''(x) - 2/eta, is averaged over three whole "
+        "0.2-2% off its 2-cycle; the sharpness along u, S - 2/eta = y + F''(x) - 2/eta, is averaged over three whole "
         "cycles (between upward crossings of y through the 2-cycle's value) and compared with the margin "
-        "c4 delta^2/3 = F''(delta) - F'(delta)/delta (relative tolerance 0.15); it must be positive. A failure is "
+        "c4 delta^2/3 = F''(delta) - F'(delta)/delta (relative tolerance 0.05); it must be positive. A failure is "
         "replayed in mpmath (30 digits).",
         "In this reduced model the 2-cycle repels slowly for c4 > 0, so 'settles' is read as the average over the "
         "first three cycles, not as convergence; the exact top eigenvalue adds a further O(eta alpha) above the "
