@@ -1200,7 +1200,15 @@ def make_long_loss(rate_factor: float = 1.0, projected: bool = True, tol: float 
                     },
                     x_label="step",
                     y_label="loss",
-                )
+                ),
+                "excess": series.line(
+                    "DNL-LONG-LOSS: GD loss above the constrained trajectory's",
+                    [float(t) for t, _ in ends.excess],
+                    {"L(theta_t) - L(theta^dagger_t)": [v for _, v in ends.excess]},
+                    x_label="step",
+                    y_label="loss excess",
+                    hlines={"constrained trajectory": 0.0},
+                ),
             },
             margin=margin,
             precision=prec,

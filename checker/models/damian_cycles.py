@@ -155,6 +155,7 @@ class CycleEnds:
     rate: float  # -(L_end(K) - L_end(0)) / (t_K - t_0): the long-timescale decrease per step
     projected_rate: float  # eta |P grad L(theta^dagger)|^2 = eta gamma^2: the constrained trajectory's
     gd_rate: float  # eta |grad L(theta^dagger)|^2 = eta (gamma^2 + alpha^2/beta): unconstrained GD's
+    excess: list[tuple[int, float]]  # (step, L(theta_t) - L(theta^dagger_t)) at most about 600 points, for a plot
 
 
 def cycle_end_losses(
@@ -174,11 +175,15 @@ def cycle_end_losses(
     losses: list[Any] = []
     rises = 0
     budget = int(6 * (cycles + 1) * 2 * math.pi / float(eps))
+    every = max(1, int(2 * (cycles + 1) * 2 * math.pi / float(eps)) // 600)
+    excess: list[tuple[int, float]] = []
     for t in range(1, budget + 1):
         x1, y1 = dm.eq3_step(x, y, eta, a, b)
         z1 = z + eta * g
         cur = loss(x1, y1, z1)
         rises += cur > prev
+        if t % every == 0:
+            excess.append((t, float(cur + g * z1)))  # theta^dagger_t = (0, 0, z_t): L there is -gamma z_t
         if y < 0 <= y1:
             times.append(t)
             losses.append(cur)
@@ -191,6 +196,7 @@ def cycle_end_losses(
                     float(rate),
                     float(eta * g * g),
                     float(eta * (g * g + a * a / b)),
+                    excess,
                 )
         x, y, z, prev = x1, y1, z1, cur
     return None
