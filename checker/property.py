@@ -22,6 +22,8 @@ Writing one takes a few lines::
 
 ``check(**params)`` receives one drawn example. ``recheck(**params)``, if given, re-runs a float
 counterexample at high precision; the runner reports REFUTED only if the re-check refutes too.
+``examples=[{...}, ...]`` are checked first on every run (like Hypothesis' ``@example``): the statement's
+known edge cases, where a near-miss variant fails, so that finding them does not depend on the seed.
 """
 
 from __future__ import annotations
@@ -77,6 +79,9 @@ class Property:
     strategy: SearchStrategy[dict[str, Any]] | None = None  # None: a single deterministic check
     hypotheses: str = ""
     recheck: Callable[..., Evidence] | None = None
+    # explicit examples (parameter dicts, as ``check`` takes them) run before any drawn one, on every seed: known
+    # edge cases and past false alarms, so a near-miss variant that fails there is refuted whatever the seed
+    examples: Sequence[dict[str, Any]] = ()
     open_points: Sequence[str] = ()  # open points of the reconstruction, e.g. ("O-1",)
     uses_jax: bool = False  # the runner sets deadline=None for these (compilation time)
     max_examples: dict[str, int] = field(default_factory=dict)  # per-profile overrides

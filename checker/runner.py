@@ -3,7 +3,8 @@
 How one property runs (``run_property``):
 
 * ``strategy is None``: ``check()`` is called once; its verdict stands (a refutation is re-checked).
-* otherwise Hypothesis draws parameter dicts under the profile's settings (checker/profiles.py) and calls
+* otherwise the property's explicit ``examples`` (its known edge cases) are checked first, on every seed, then
+  Hypothesis draws parameter dicts under the profile's settings (checker/profiles.py) and calls
   ``check(**params)`` for each. ``hypothesis.target(-margin)`` steers the search toward the *smallest*
   margin (Hypothesis maximises targets), so the report shows the worst case found, not only a pass. A
   REFUTED example raises inside the test so that Hypothesis shrinks it to a minimal counterexample.
@@ -177,6 +178,8 @@ def _run_hypothesis(prop: Property, prof: Profile, run_seed: int, database: bool
             return _error_result(prop, exc, stats)
         for params in reversed(swept.examples):
             searched = hypothesis.example(params)(searched)
+    for params in reversed(list(prop.examples)):  # the property's own edge cases run first of all
+        searched = hypothesis.example(dict(params))(searched)
     wrapped = hypothesis.seed(property_seed(run_seed, prop.id))(settings_for(prop, prof, database=database)(searched))
     refuted: _Refuted | None = None
     error: BaseException | None = None
@@ -202,6 +205,8 @@ def _run_hypothesis(prop: Property, prof: Profile, run_seed: int, database: bool
         result = _aggregate(prop, trace, stats)
     if swept is not None:
         result.notes.append(swept.note())
+    if prop.examples:
+        result.notes.append(f"{len(prop.examples)} explicit edge case(s) of the statement checked first")
     return result
 
 

@@ -317,6 +317,20 @@ def make_quad(constant: float = 1.0, steps: int = 400, tol: float = 1e-9, align:
                 traj = model.ngd_quadratic(start, (_num(l1, high), _num(l2, high)), eta, n)
             except model.LandedOnMinimiser:
                 require(False)  # NGD is undefined at the minimiser: outside the statement's class
+            if any(x == 0 for x, _ in traj[1:]) and x1 != 0:
+                # Rounding put the v1 part at exactly 0, where NGD stays on the v2 axis for ever: an invariant line
+                # the exact map leaves at once (the v1 part grows there by |1 - eta l1/|Ax|| > 1 per step). This
+                # run says nothing about the statement: decide the instance at 60, then 120 digits.
+                for dps in (60, 120):
+                    if mpmath.mp.dps < dps:
+                        with mpmath.workdps(dps):
+                            ev = evaluate(x1, x2, ratio, l1, eta, high=True)
+                        if ev.precision == PRECISION[1]:  # decided at this precision (not at a higher one)
+                            ev.summary = f"{ev.summary}; run at {dps} digits: {mpmath.mp.dps}-digit arithmetic "
+                            ev.summary += "rounded the v1 part to exactly 0 (a line NGD never leaves)"
+                            ev.precision = f"mpmath {dps} digits"
+                        return ev
+                require(False)  # on the v2 axis even at 120 digits: a non-generic start, outside the statement
             # the v2 part over the whole judged window (the last 21 states), not only at its end: ci seed 24
             # (x2 = 4e-145) had 1.7e-3 left 20 steps before the end and 2e-17 at the end
             off = max(float(abs(l2 * y)) for _, y in traj[-21:]) / (eta * l1)

@@ -36,6 +36,7 @@ from checker.models import liu as model
 from checker.property import Property, Source, proves_class, require
 from checker.simulate.liu_runs import (
     LONG_STEPS,
+    MAX_STEPS,
     RECHECK_DPS,
     STEPS,
     TAIL,
@@ -54,7 +55,8 @@ SIM_HYPOTHESES = (
     "reconstructed model (LZDZ-MODEL, open point O-5), plain GD (the paper's projection is unknown), lambda_1 = 100, "
     "eta = 1/20, lambda_2 in [0.02, 0.05] (the sourced 0.01 has no clean EoS phase in the reconstruction), "
     f"a0 in [0.45, 0.6], log|w1_0| in [-8, -4], w2_0 in [0.6, 0.9] (0.57 gives unsettled runs); "
-    f"{STEPS} steps ({LONG_STEPS} if unsettled), tail = last {TAIL}"
+    f"{STEPS} steps, continued by {LONG_STEPS} at a time while unsettled (a catapult next to the saddle a = 0 "
+    f"takes ~10^5 steps to escape) up to {MAX_STEPS}; tail = last {TAIL}"
 )
 
 

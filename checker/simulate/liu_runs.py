@@ -18,6 +18,7 @@ from checker.models import liu as model
 
 __all__ = [
     "LONG_STEPS",
+    "MAX_STEPS",
     "RECHECK_DPS",
     "STEPS",
     "TAIL",
@@ -29,7 +30,8 @@ __all__ = [
 ]
 
 STEPS = 40000
-LONG_STEPS = 160000
+LONG_STEPS = 160000  # one continuation of an unsettled run (one compiled scan length)
+MAX_STEPS = STEPS + 8 * LONG_STEPS  # the adaptive budget's cap
 TAIL = 2000
 RECHECK_DPS = 30
 
@@ -57,6 +59,8 @@ def analyse(run: model.Run, eps: float = 1e-3) -> Analysis:
     why = ""
     if tail_l > eps:
         why = f"not settled in {len(sharp)} steps: tail loss {tail_l:.2e} > {eps:g}"
+        if abs(float(run.a[-1])) < 0.05:
+            why += f" (still escaping the saddle a = 0: a = {float(run.a[-1]):.2e}, w1 = e^{float(run.log_w1[-1]):.2f})"
     elif not shrinking:
         why = "not settled: w1 still growing in the tail (a catapult is coming)"
     # A run whose parameters no longer move over the tail (and whose w1 is not growing) sits at a fixed point of
@@ -66,13 +70,34 @@ def analyse(run: model.Run, eps: float = 1e-3) -> Analysis:
     return Analysis(run, sharp, not why, why, tail_s, tail_l, stuck)
 
 
-@lru_cache(maxsize=8)  # a long run holds ~4 MB of states; shrinking revisits only the last few
+def _continued(run: model.Run, steps: int) -> model.Run:
+    """The run continued by ``steps`` - 1 steps from its last state (the same map from the same floats, so the
+    result is the run one long simulation would give)."""
+    more = model.simulate(float(run.a[-1]), float(run.log_w1[-1]), float(run.w2[-1]), steps, l2=run.l2, eta=run.eta)
+    return model.Run(
+        np.concatenate([run.a, more.a[1:]]),
+        np.concatenate([run.log_w1, more.log_w1[1:]]),
+        np.concatenate([run.w2, more.w2[1:]]),
+        run.l1,
+        run.l2,
+        run.eta,
+    )
+
+
+@lru_cache(maxsize=4)  # a long run holds up to ~30 MB of states; shrinking revisits only the last few
 def float_analysis(l2: float, a0: float, log_w1: float, w2: float) -> Analysis:
-    """Run STEPS steps; if the run has not settled, once more with LONG_STEPS (a catapult toward the saddle
-    a = 0 can take ~10^5 steps to escape). Only unsettled runs pay for the long budget."""
-    an = analyse(model.simulate(a0, log_w1, w2, STEPS, l2=l2))
-    if not an.settled and not an.run.diverged:
-        an = analyse(model.simulate(a0, log_w1, w2, LONG_STEPS, l2=l2))
+    """Run STEPS steps, then, while the run has not settled, continue it by LONG_STEPS at a time up to MAX_STEPS.
+
+    Why the budget is adaptive: a catapult can throw GD next to the saddle a = 0 (loss ~ lambda_2/2), which
+    it leaves only as w1 decays by the factor 1 - eta lambda_1 a^2 per step with a ~ lambda_2 w2/(lambda_1 w1^2)
+    (tiny): thorough seeds 101 and 102 drew starts (the corner a0 = 0.45, w2_0 = 0.6, lambda_2 = 0.02) that
+    escape after ~170000 steps and then settle at once. A fixed budget made those runs UNDECIDED. Only
+    unsettled runs pay for the extension; a run still unsettled at MAX_STEPS stays UNDECIDED with the reason."""
+    run = model.simulate(a0, log_w1, w2, STEPS, l2=l2)
+    an = analyse(run)
+    while not an.settled and not an.run.diverged and not an.stuck and len(run.a) < MAX_STEPS:
+        run = _continued(run, LONG_STEPS)
+        an = analyse(run)
     return an
 
 
