@@ -727,6 +727,9 @@ def make_flip(b_coefficient: int = 8, stable_sign: int = 1, ratio_tol: float = 0
         ),
         check=check,
         recheck=recheck,
+        # P ~ 1e-3 (cosh at x = 163/98): a fixed overshoot 1e-4 lies outside sigma << P^2 (ci seeds 2, 47 refuted
+        # the true statement there before the overshoot was scanned)
+        examples=[{"loss": "cosh", "x": Fraction(163, 98)}],
     )
 
 
@@ -1178,6 +1181,8 @@ def make_nf_slow(coefficient: float = 1.0, shifted: bool = True, slack: float = 
         check=check,
         recheck=recheck,
         max_examples={"quick": 6, "ci": 20},
+        # the edge of the drawn box: largest O(sigma) correction, smallest r sigma_0 (the manifold is reached last)
+        examples=[{"loss": "zhu", "sigma0": 0.04, "rho": 20.0}],
     )
 
 
@@ -1284,6 +1289,7 @@ def make_nf_gap(gap_needed: bool = True, nf_tol: float = 0.05, miss: float = 0.2
         check=check,
         recheck=recheck,
         max_examples={"quick": 5, "ci": 15},
+        examples=[{"loss": "logcosh", "eta": 0.1, "rho": 1.0}],  # the edge: rho = 1, the largest sigma_0 drawn
     )
 
 
@@ -1359,6 +1365,11 @@ def make_d41(alpha_coefficient: int = 3) -> Property:
         strategy=losses,
         check=check,
         max_examples={"quick": 100, "ci": 300, "thorough": 2000},
+        # r = a c/b^2 5% either side of the edge r = 3: a coefficient 5% or more off disagrees with the dynamics here
+        examples=[
+            {"zstar": Fraction(1), "a": Fraction(1), "b": Fraction(1), "c": Fraction(57, 20)},
+            {"zstar": Fraction(1), "a": Fraction(1), "b": Fraction(1), "c": Fraction(63, 20)},
+        ],
     )
 
 
