@@ -53,6 +53,20 @@ SLOW: list[tuple[str, Callable[[], Property], Callable[[], Property]]] = [
 ]
 
 
+# Statements added with their own mutants: the true statement is run on all five seeds too (not only two).
+NEW: list[tuple[str, Callable[[], Property], Callable[[], Property]]] = [
+    ("GAN-A-NF-SM coefficient 1.1", gan2026a.make_nf_slow, lambda: gan2026a.make_nf_slow(coefficient=1.1)),
+    ("GAN-A-NF-SM without the drift shift", gan2026a.make_nf_slow, lambda: gan2026a.make_nf_slow(shifted=False)),
+    ("GAN-A-NF-GAP no gap needed", gan2026a.make_nf_gap, lambda: gan2026a.make_nf_gap(gap_needed=False)),
+    ("ALP-P2-SHARP order 3", arora2022.make_p2_sharp, lambda: arora2022.make_p2_sharp(order=3)),
+]
+
+NEW_SLOW: list[tuple[str, Callable[[], Property], Callable[[], Property]]] = [
+    ("ALP-P2-SHARP order 1", arora2022.make_p2_sharp, lambda: arora2022.make_p2_sharp(order=1)),
+    ("ALP-P2-SHARP sqrt L increasing", arora2022.make_p2_sharp, lambda: arora2022.make_p2_sharp(sqrt_direction=-1)),
+]
+
+
 def _refuted_on_every_seed(mutant: Callable[[], Property], seeds: tuple[int, ...]) -> None:
     prop = mutant()
     for seed in seeds:
@@ -109,3 +123,42 @@ def test_t43_start_close_to_the_level_is_outside_the_statement() -> None:
 
     with pytest.raises(OutsideHypotheses):
         liu2025.make_t43().check(l2=0.0234375, a0=0.59375, log_w1=-4.0, w2=0.75)
+
+
+def _new_statement(name: str, true: Callable[[], Property], mutant: Callable[[], Property]) -> None:
+    _refuted_on_every_seed(mutant, SEEDS)
+    prop = true()
+    for seed in SEEDS:
+        res = run_property(prop, profile="quick", seed=seed, database=False)
+        assert res.verdict in HOLDS, (name, seed, res.verdict, res.evidence.summary)
+
+
+@pytest.mark.parametrize(("name", "true", "mutant"), NEW, ids=[c[0] for c in NEW])
+def test_new_statement_holds_and_its_mutant_is_refuted_on_every_quick_seed(
+    name: str, true: Callable[[], Property], mutant: Callable[[], Property]
+) -> None:
+    _new_statement(name, true, mutant)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "true", "mutant"), NEW_SLOW, ids=[c[0] for c in NEW_SLOW])
+def test_new_statement_slow_mutants(name: str, true: Callable[[], Property], mutant: Callable[[], Property]) -> None:
+    _new_statement(name, true, mutant)
+
+
+def test_t41_saddle_start_is_decided() -> None:
+    """Thorough seeds 101, 102: a catapult next to the saddle a = 0 escapes after ~170000 steps, then settles."""
+    from checker.simulate.liu_runs import STEPS
+
+    ev = liu2025.make_t41().check(**liu2025.SADDLE_START)
+    assert ev.verdict is Verdict.CORROBORATED, ev.summary
+    assert len(liu2025.float_analysis(**liu2025.SADDLE_START).run.a) > STEPS + 100_000
+
+
+def test_quad_float_collapse_of_ci_seed_17_is_decided_at_high_precision() -> None:
+    """x1 = eta: float64 puts the v1 part at exactly 0 after one step; NGD would then stay on the v2 axis."""
+    params = {"x1": 0.14475230200481184, "x2": 1.4429183617005564e-16, "ratio": 0.14475230200481184}
+    params |= {"l1": 2.8065249290851417, "eta": 0.14475230200481184}
+    ev = arora2022.make_quad().check(**params)
+    assert ev.verdict is Verdict.CORROBORATED and ev.precision == "mpmath 60 digits", (ev.summary, ev.precision)
+    assert arora2022.make_quad(constant=0.95).check(**params).verdict is Verdict.REFUTED
