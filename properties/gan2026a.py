@@ -1222,7 +1222,7 @@ def make_nf_gap(gap_needed: bool = True, nf_tol: float = 0.05, miss: float = 0.2
         sigma_eff = orbit.sigma[0]  # the start's own overshoot (moving z by u0 shifts it by ~2 u0/z*)
         lam = orbit.final_sharpness
         lam_nf = nf.nf_final_sharpness(p, k, eta, sigma_eff)
-        lam_lim = 2 / eta - k / (4 * p * eta)
+        lam_lim = float(nf.limit_sharpness(nf.alpha_of(a, b, c), a, b, zstar, eta))  # 2/eta - k/(4 P eta)
         gap = 2 / eta - lam_lim
         assert lam_nf is not None  # P > 0: the orbit always returns
         to_nf, to_lim = abs(lam - lam_nf) / gap, abs(lam - lam_lim) / gap

@@ -22,6 +22,7 @@ import sympy as sp
 
 from checker.models.gan_losses import TABLE, ProductLoss
 from checker.models.product import normal_form as nf
+from checker.models.product.starts import U0, eos_start
 from checker.parse import Z
 
 __all__ = ["Orbit", "eta_for_rho", "product_orbit"]
@@ -39,11 +40,7 @@ class Orbit:
     p: float  # P of the flip normal form at the threshold
     k: float  # drift of sigma per pair of steps
     a: float  # l''(z*)
-
-    @property
-    def sigma_f(self) -> float:
-        """-k/(4P): the end of the slow manifold (the Thm 4.3 limit in sigma)."""
-        return -self.k / (4 * self.p)
+    sigma_f: float  # -k/(4P): the end of the slow manifold (Thm 4.3's limit sharpness, as eta * lambda - 2)
 
     @property
     def final_sharpness(self) -> float:
@@ -80,13 +77,14 @@ def product_orbit(
     eta: float,
     sigma0: float,
     *,
-    u0: float = 1e-7,
+    u0: float = U0,
     stop_fraction: float | None = None,
     max_steps: int = 2_000_000,
     dps: int = 0,
     settled_u: float = 1e-9,
 ) -> Orbit:
-    """GD on l(xy) (loss ``key`` of the table) from {xy = z*} at limit sharpness (2 + sigma0)/eta, z moved by u0.
+    """GD on l(xy) (loss ``key`` of the table) from the EoS start of overshoot sigma0 (``eos_start``: the default
+    u0 = U0 scales the point of {xy = z*} off it; another u0 places xy = z* + u0 exactly).
 
     Stops when |u| < settled_u after U has risen 100-fold and fallen (converged: each further step changes D by a
     factor 1 - O(eta^2 a^2 u^2), and so the sharpness by less than 1e-16 relative), when sigma drops below
@@ -96,6 +94,8 @@ def product_orbit(
     pl = TABLE[key]
     zs_f, a_f, b_f, c_f = pl.derivatives_at_min()
     p, k = nf.nf_constants(a_f, b_f, c_f, zs_f, eta)
+    sf = float(nf.limit_sharpness(nf.alpha_of(a_f, b_f, c_f), a_f, b_f, zs_f, eta)) * eta - 2
+    x0, y0 = eos_start(zs_f, a_f, eta, sigma0, u0=None if u0 == U0 else u0)
     high = dps > 0
     with mpmath.workdps(dps) if high else contextlib.nullcontext():
         num: Callable[[Any], Any] = mpmath.mpf if high else float
@@ -104,13 +104,7 @@ def product_orbit(
         zs = num(str(sp.N(pl.zstar, 40))) if high else zs_f
         a = num(str(sp.N(pl.loss.derivative(2).subs(Z, pl.zstar), 40))) if high else a_f
         h = num(eta)
-        s = (2 + num(sigma0)) / (h * a)
-        d = sqrt(s * s - 4 * zs * zs)
-        x = sqrt((s + d) / 2)
-        y = zs / x
-        scale = sqrt(1 + num(u0) / zs)
-        x, y = x * scale, y * scale
-        sf = -k / (4 * p)
+        x, y = num(float(x0)), num(float(y0))  # the float start, exactly (the recheck's independence is elsewhere)
         stop = None if stop_fraction is None else sf + stop_fraction * (sigma0 - sf)
         us: list[float] = []
         sigmas: list[float] = []
@@ -135,4 +129,4 @@ def product_orbit(
                 break
             g = lp(z)
             x, y = x - h * g * y, y - h * g * x
-    return Orbit(us, sigmas, status, float(eta), float(sigma0), float(p), float(k), float(a_f))
+    return Orbit(us, sigmas, status, float(eta), float(sigma0), float(p), float(k), float(a_f), sf)
