@@ -86,6 +86,8 @@ class Property:
     uses_jax: bool = False  # the runner sets deadline=None for these (compilation time)
     max_examples: dict[str, int] = field(default_factory=dict)  # per-profile overrides
     sweep: Sweep | None = None  # a vectorised margin evaluated on many instances before Hypothesis (sweep.py)
+    # a property that simulates but has no meaningful vectorised margin says why here (shown in the report)
+    sweep_exempt: str = ""
 
     def __post_init__(self) -> None:
         prov = tuple(Provenance(p) for p in self.provenance)

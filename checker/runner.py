@@ -116,6 +116,8 @@ def run_property(
     with isolated_generation():  # the seed and the id decide the draws, not what ran before in this process
         result = _run_once(prop, run_seed) if once else _run_hypothesis(prop, prof, run_seed, database)
     result.seconds = time.perf_counter() - start
+    if prop.sweep is None and prop.sweep_exempt:
+        result.notes.append(f"sweep: none ({prop.sweep_exempt})")
     if prop.reconstructed:
         opens = f" (open points: {', '.join(prop.open_points)})" if prop.open_points else ""
         result.notes.append(f"statement RECONSTRUCTED{opens}: a plausible form, not the printed one")
@@ -169,11 +171,11 @@ def _run_hypothesis(prop: Property, prof: Profile, run_seed: int, database: bool
     test._hypothesis_internal_add_digest = prop.id.encode()  # type: ignore[attr-defined]
     searched = given(strategy)(test)
     swept = None
-    from checker.sweep import enabled, run_sweep, sweep_size
+    from checker.sweep import enabled, run_sweep
 
     if prop.sweep is not None and enabled():  # the sweep's worst instances run first, as explicit examples
         try:
-            swept = run_sweep(prop.sweep, sweep_size(prof.name), property_seed(run_seed, prop.id))
+            swept = run_sweep(prop.sweep, prop.sweep.size(prof.name), property_seed(run_seed, prop.id))
         except Exception as exc:
             return _error_result(prop, exc, stats)
         for params in reversed(swept.examples):

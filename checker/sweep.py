@@ -45,6 +45,18 @@ class Sweep:
     margin: Margin
     worst: int = 5
     to_params: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # instance -> check arguments
+    sizes: Mapping[str, int] | None = None  # per-profile N below SWEEP_SIZES (each instance a long simulation)
+    size_reason: str = ""  # why ``sizes`` is smaller than the default: stated in the report
+
+    def __post_init__(self) -> None:
+        if self.sizes is not None and not self.size_reason:
+            raise ValueError("a sweep that draws fewer instances than the default must say why (size_reason)")
+
+    def size(self, profile: str) -> int:
+        """N for ``profile``: the sweep's own size if it declares one, else the profile's default."""
+        if self.sizes is not None and profile in self.sizes:
+            return int(self.sizes[profile])
+        return sweep_size(profile)
 
 
 @dataclass
@@ -55,12 +67,14 @@ class SweepResult:
     where: dict[str, Any] = field(default_factory=dict)  # the instance with the worst margin
     examples: list[dict[str, Any]] = field(default_factory=list)  # the explicit examples, worst first
     non_finite: int = 0  # instances whose margin was NaN (ranked first: worth a full check)
+    size_reason: str = ""  # why N is below the profile's default, if it is
 
     def note(self) -> str:
         rate = self.n / self.seconds if self.seconds > 0 else math.inf
         worst = "no finite margin" if self.worst_margin is None else f"worst margin {self.worst_margin:.4g}"
         where = ", ".join(f"{k}={_short(v)}" for k, v in self.where.items())
         extra = f"; {self.non_finite} with an undefined (NaN) margin" if self.non_finite else ""
+        extra += f"; N reduced: {self.size_reason}" if self.size_reason else ""
         return (
             f"sweep: {self.n} instances in {self.seconds:.2f} s ({rate:.3g}/s), {worst} at {where}{extra}; "
             f"the {len(self.examples)} worst re-checked by the full check as explicit examples"
@@ -99,6 +113,7 @@ def run_sweep(sweep: Sweep, n: int, seed: int) -> SweepResult:
         where={} if worst_i is None else {name: _item(v[worst_i]) for name, v in arrays.items()},
         examples=examples,
         non_finite=int(np.isnan(margins).sum()),
+        size_reason=sweep.size_reason if sweep.sizes is not None else "",
     )
 
 

@@ -47,6 +47,7 @@ from checker.simulate.eos_runs import simulate_eos
 from checker.simulate.product_orbit import Orbit
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
 from properties._sweeps import drift_sweep
+from properties._sweeps_eos import t42_sweep, t43_sweep
 
 PAPER = "gan2026a"
 ARXIV = "2604.02653"
@@ -843,6 +844,7 @@ def make_t42(stable_sign: int = 1) -> Property:
         check=check,
         recheck=recheck,
         uses_jax=True,
+        sweep=t42_sweep(stable_sign),
     )
 
 
@@ -955,6 +957,7 @@ def make_t43(gap_coefficient: float = 3.0, eta_power: int = 1) -> Property:
         check=check,
         recheck=recheck,
         uses_jax=True,
+        sweep=t43_sweep(gap_coefficient, eta_power),
     )
 
 

@@ -45,7 +45,9 @@ from checker.simulate.liu_runs import (
     float_analysis,
     mp_analysis,
 )
+from checker.sweep import Sweep
 from checker.verdict import Evidence, EvidenceClass, Verdict
+from properties._sweeps_liu import t41_sweep, t44_sweep
 
 ARXIV = "2503.02809"
 PRECISION = ("float64 (log-w1 map, JAX)", f"mpmath {RECHECK_DPS} digits (log-w1 map)")  # (float run, mpmath recheck)
@@ -87,6 +89,7 @@ def _sim_property(
     decide: Any,
     max_examples: dict[str, int] | None = None,
     examples: tuple[dict[str, Any], ...] = (),
+    sweep: Sweep | None = None,
 ) -> Property:
     """A property whose check is ``decide(analysis, params, high) -> Evidence`` on one simulated run."""
 
@@ -110,6 +113,7 @@ def _sim_property(
         uses_jax=True,
         max_examples=max_examples or {"quick": 4},
         examples=examples,
+        sweep=sweep,
     )
 
 
@@ -168,6 +172,7 @@ def make_t41(constant: float = 2.0, delta: float = 0.05, eps: float = 1e-3) -> P
         ["SOURCED", "RECONSTRUCTED"],
         decide,
         examples=(SADDLE_START,),
+        sweep=t41_sweep(constant + delta),
     )
 
 
@@ -271,6 +276,7 @@ def make_t44(back: float = 2.05, exceed: float = 2.0) -> Property:
         f"the sharpness exceeds {exceed:g}/eta at some time and is then brought back below {back:g}/eta",
         ["SOURCED", "SECONDARY", "RECONSTRUCTED"],
         decide,
+        sweep=t44_sweep(back, exceed),
     )
 
 

@@ -40,8 +40,16 @@ class NetStatement:
             hypotheses=self.hypotheses,
             check=check,
             uses_jax=True,
+            sweep_exempt=NETWORK_SWEEP_EXEMPT,
         )
 
+
+# Why a network claim has no sweep: its single instance is one training run shared by every NET claim (minutes
+# of full-batch GD with Lanczos sharpness), and it has no parameters to draw: a vectorised margin over many
+# instances would mean many trainings, which is the cost the sweep exists to avoid.
+NETWORK_SWEEP_EXEMPT = (
+    "a single full-batch training run of a real network with no drawn parameters: no instances to vectorise over"
+)
 
 COMMON = (
     "full-batch GD on a real network; lambda_1, lambda_2 by warm-started Lanczos on Hessian-vector products (float64)"
