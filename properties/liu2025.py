@@ -47,7 +47,7 @@ from checker.simulate.liu_runs import (
 )
 from checker.sweep import Sweep
 from checker.verdict import Evidence, EvidenceClass, Verdict
-from properties._sweeps_liu import t41_sweep, t44_sweep
+from properties import _sweeps_liu as liu_sweeps
 
 ARXIV = "2503.02809"
 PRECISION = ("float64 (log-w1 map, JAX)", f"mpmath {RECHECK_DPS} digits (log-w1 map)")  # (float run, mpmath recheck)
@@ -172,7 +172,7 @@ def make_t41(constant: float = 2.0, delta: float = 0.05, eps: float = 1e-3) -> P
         ["SOURCED", "RECONSTRUCTED"],
         decide,
         examples=(SADDLE_START,),
-        sweep=t41_sweep(constant + delta),
+        sweep=liu_sweeps.t41_sweep(constant + delta),
     )
 
 
@@ -246,6 +246,7 @@ def make_t43(direction: int = 1, gap: float = 0.1, dip_fraction: float = 0.1, mi
         f"starts at least {min_phase:g}/eta below that level",
         ["SOURCED", "RECONSTRUCTED"],
         decide,
+        sweep=liu_sweeps.t43_sweep(direction, gap, dip_fraction, min_phase),
     )
 
 
@@ -276,7 +277,7 @@ def make_t44(back: float = 2.05, exceed: float = 2.0) -> Property:
         f"the sharpness exceeds {exceed:g}/eta at some time and is then brought back below {back:g}/eta",
         ["SOURCED", "SECONDARY", "RECONSTRUCTED"],
         decide,
-        sweep=t44_sweep(back, exceed),
+        sweep=liu_sweeps.t44_sweep(back, exceed),
     )
 
 
@@ -333,6 +334,7 @@ def make_rate(factor: float = 2.0, tol: float = 0.03, min_window: int = 2000) ->
         "per iteration (L_hat's definition unread, O-5; L2 used)",
         ["SOURCED", "DERIVED", "RECONSTRUCTED"],
         decide,
+        sweep=liu_sweeps.rate_sweep(factor, tol, min_window),
     )
 
 
@@ -389,6 +391,7 @@ def make_t52(direction: int = -1, rounding: float = 1e-12, min_window: int = 200
         "confidence: the printed upper/lower bounds were not read)",
         ["SOURCED", "DERIVED", "RECONSTRUCTED"],
         decide,
+        sweep=liu_sweeps.t52_sweep(direction, rounding, min_window),
     )
 
 
@@ -531,6 +534,7 @@ def make_t46(rate: float = 1.8, constant: float = 4.0, min_window: int = 500) ->
         "(the printed bound was not read; this form is inferred from Fig. 2)",
         ["RECONSTRUCTED"],
         decide,
+        sweep=liu_sweeps.t46_sweep(rate, constant, min_window),
     )
 
 
