@@ -28,6 +28,14 @@ import numpy as np
 SWEEP_SIZES: dict[str, int] = {"quick": 10_000, "ci": 100_000, "thorough": 1_000_000}
 DISABLE_ENV = "EOSCHECK_NO_SWEEP"  # =1: skip every sweep (Hypothesis alone; for comparisons and debugging)
 
+# The exemption of a claim decided by a symbolic identity for its whole class, whose simulated run only
+# cross-checks a float backend (it can make the claim UNDECIDED, never REFUTED): ranking instances by the run
+# cannot change the verdict.
+IDENTITY_EXEMPT = (
+    "decided by a symbolic identity for the whole class; the simulated run only cross-checks the float backend "
+    "and cannot refute, so a sweep could not change the verdict"
+)
+
 Draw = Callable[[np.random.Generator, int], Mapping[str, np.ndarray]]
 Margin = Callable[[Mapping[str, np.ndarray]], np.ndarray]
 

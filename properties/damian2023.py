@@ -28,6 +28,7 @@ from checker.models import damian_cycles as dc
 from checker.models import damian_statements as ds
 from checker.property import Property, Source, proves_class, require
 from checker.simulate import damian_projection
+from checker.sweep import IDENTITY_EXEMPT
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
 
 PAPER = "damian2023"
@@ -293,6 +294,7 @@ def make_eq3(force: sp.Expr = HALF, steps: int = 800, tol: float = 1e-9) -> Prop
         check=check,
         uses_jax=True,
         max_examples={"quick": 3, "ci": 8},
+        sweep_exempt=IDENTITY_EXEMPT,
     )
 
 

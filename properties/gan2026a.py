@@ -45,6 +45,7 @@ from checker.property import Property, Source, proves_class, require
 from checker.simulate import product_orbit
 from checker.simulate.eos_runs import simulate_eos
 from checker.simulate.product_orbit import Orbit
+from checker.sweep import IDENTITY_EXEMPT
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
 from properties._sweeps import drift_sweep
 from properties._sweeps_eos import t42_sweep, t43_sweep
@@ -237,6 +238,7 @@ def make_red(d_sign: int = -1) -> Property:
             }
         ),
         check=check,
+        sweep_exempt=IDENTITY_EXEMPT,
     )
 
 
