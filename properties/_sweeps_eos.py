@@ -26,7 +26,7 @@ EOS_REASON = "each instance is a GD run to convergence (a batched JAX run of up 
 # GAN-A-T4.3 fits an order across five learning rates down to eta_max/4: the smallest converge only after up
 # to ~7e5 steps, and an unconverged run's sharpness says nothing about the fitted order, so its sweep runs the
 # check's own step budget on fewer instances.
-T43_SIZES = {"quick": 100, "ci": 200, "thorough": 2_000}
+T43_SIZES = {"quick": 50, "ci": 100, "thorough": 1_000}
 T43_REASON = "each instance is five GD runs to convergence, one per learning rate (up to ~7e5 steps each)"
 
 

@@ -49,6 +49,7 @@ from checker.sweep import IDENTITY_EXEMPT
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
 from properties._sweeps import drift_sweep
 from properties._sweeps_eos import t42_sweep, t43_sweep
+from properties._sweeps_nf import nf_sweep
 
 PAPER = "gan2026a"
 ARXIV = "2604.02653"
@@ -1061,6 +1062,7 @@ def make_nf(branch_swap: bool = False) -> Property:
         check=check,
         recheck=recheck,
         max_examples={"quick": 10, "ci": 20},
+        sweep=nf_sweep(branch_swap),
     )
 
 
