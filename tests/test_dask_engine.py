@@ -55,3 +55,29 @@ def test_bad_engine_arguments_are_user_errors() -> None:
     props = registry.select(registry.catalogue(), IDS[:1])
     with pytest.raises(UserInputError):
         list(iter_suite(props, profile="quick", seed=1, database=False, workers=0))
+
+
+def test_scheduler_address_runs_on_an_existing_cluster() -> None:
+    """``--scheduler ADDRESS``: the client connects to a cluster it did not start (here a one-worker
+    LocalCluster standing in for a remote one) and gets the in-process results; the cluster outlives the run."""
+    import dask.distributed
+
+    props = registry.select(registry.catalogue(), IDS[:1])
+    local = [_key(r) for r in iter_suite(props, profile="quick", seed=5, database=False)]
+    with dask.distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        remote = [
+            _key(r)
+            for r in iter_suite(props, profile="quick", seed=5, database=False, scheduler=cluster.scheduler_address)
+        ]
+        assert remote == local
+        assert cluster.scheduler.task_prefixes["work"].state_counts["memory"] == 1
+        assert len(cluster.scheduler.workers) == 1  # still up: the run only connected to it
+
+
+@pytest.mark.slow  # the client waits out its 20 s connection timeout
+def test_unreachable_scheduler_is_a_user_error() -> None:
+    props = registry.select(registry.catalogue(), IDS[:1])
+    with pytest.raises(UserInputError, match="cannot reach the Dask scheduler"):
+        list(iter_suite(props, profile="quick", seed=1, database=False, scheduler="tcp://127.0.0.1:9"))
