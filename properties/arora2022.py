@@ -31,6 +31,7 @@ from checker.models import arora as model
 from checker.models import claim_statements
 from checker.property import Property, Source, require
 from checker.verdict import Evidence, EvidenceClass, Verdict
+from properties._sweeps_alp import quad_sweep
 
 ARXIV = "2205.09745"
 RECHECK_DPS = 30
@@ -548,6 +549,7 @@ def make_quad(constant: float = 1.0, steps: int = 400, tol: float = 1e-9, align:
             # x2 = 4e-145: the v2 part first grows, then decays; unaligned 20 steps before the end (ci seed 24)
             {"x1": 1.0, "x2": 3.7589583202712455e-145, "ratio": 0.3125, "l1": 1.0, "eta": 0.96875},
         ],
+        sweep=quad_sweep(constant, steps, tol, align),
     )
 
 

@@ -1,0 +1,73 @@
+"""Vectorised sweep for ALP-QUAD: normalised GD on x^T A x/2, A = diag(l1, l2), for many instances at once.
+
+The check runs NGD for ``steps`` steps (extended x4, x16, x64 while the v2 part of A x is not yet below
+``align``) and judges the last 20 pairs. The sweep runs the same map in numpy float64 for all instances,
+extends only the runs not aligned yet (x4, x16; a run still unaligned after that gets +inf: the check would
+need the long extension to decide it), and scores each by the check's margin (sum_tol - deviation)/sum_tol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from checker.sweep import Sweep
+
+WINDOW = 21  # the judged states: the last 20 pairs
+
+
+def _run(x: np.ndarray, y: np.ndarray, l1: np.ndarray, l2: np.ndarray, eta: np.ndarray, n: int) -> np.ndarray:
+    """n NGD steps for every instance; the last WINDOW states, shape (2, WINDOW, len)."""
+    out = np.empty((2, WINDOW, x.size))
+    with np.errstate(divide="ignore", invalid="ignore"):  # a run landing on the minimiser becomes NaN: +inf below
+        for t in range(n):
+            if t >= n + 1 - WINDOW:
+                out[0, t - (n + 1 - WINDOW)], out[1, t - (n + 1 - WINDOW)] = x, y
+            gx, gy = l1 * x, l2 * y
+            s = eta / np.sqrt(gx * gx + gy * gy)
+            x, y = x - s * gx, y - s * gy
+    out[0, -1], out[1, -1] = x, y
+    return out
+
+
+def quad_margins(arr: Mapping[str, np.ndarray], constant: float, steps: int, tol: float, align: float) -> np.ndarray:
+    """The check's margin for every instance (+inf where the sweep's extensions do not align the run)."""
+    l1, eta = arr["l1"], arr["eta"]
+    l2 = arr["ratio"] * l1
+    x, y = arr["x1"].astype(float), arr["x2"].astype(float)
+    out = np.full(x.shape, np.inf)
+    todo = np.arange(x.size)
+    done_steps = 0
+    for n in (steps, 4 * steps, 16 * steps):
+        win = _run(x, y, l1[todo], l2[todo], eta[todo], n - done_steps)
+        scale = eta[todo] * l1[todo]
+        off = np.max(np.abs(l2[todo] * win[1]), axis=0) / scale
+        norms = np.sqrt((l1[todo] * win[0]) ** 2 + (l2[todo] * win[1]) ** 2)
+        dev = np.max(np.abs(norms[:-1] + norms[1:] - constant * scale), axis=0) / scale
+        sum_tol = tol + 10 * off
+        aligned = off <= max(tol, align)
+        out[todo[aligned]] = ((sum_tol - dev) / sum_tol)[aligned]
+        keep = ~aligned & np.isfinite(off)
+        todo, x, y = todo[keep], win[0, -1][keep], win[1, -1][keep]
+        done_steps = n
+        if not todo.size:
+            break
+    return out
+
+
+def quad_sweep(constant: float, steps: int, tol: float, align: float) -> Sweep:
+    def draw(rng: np.random.Generator, n: int) -> Mapping[str, np.ndarray]:
+        x1 = rng.uniform(0.05, 5.0, n) * rng.choice([-1.0, 1.0], n)  # the strategy's |x1| >= 0.05
+        return {
+            "x1": x1,
+            "x2": rng.uniform(-5.0, 5.0, n),
+            "ratio": rng.uniform(0.05, 0.45, n),
+            "l1": rng.uniform(0.5, 3.0, n),
+            "eta": rng.uniform(0.1, 2.0, n),
+        }
+
+    def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
+        return quad_margins(arr, constant, steps, tol, align)
+
+    return Sweep(draw, margin, worst=3)
