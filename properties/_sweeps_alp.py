@@ -71,3 +71,67 @@ def quad_sweep(constant: float, steps: int, tol: float, align: float) -> Sweep:
         return quad_margins(arr, constant, steps, tol, align)
 
     return Sweep(draw, margin, worst=3)
+
+
+# ---- ALP-P1 ------------------------------------------------------------------------------------------------
+P1_SIZES = {"quick": 5_000, "ci": 30_000, "thorough": 300_000}
+P1_REASON = "each instance is four GD-on-sqrt-L runs of up to 60/eta steps (eta down to 1/400)"
+
+
+def _sqrt_l(u1: np.ndarray, u2: np.ndarray, u3: np.ndarray) -> np.ndarray:
+    """sqrt L of the test problem L(u) = ((u1 u2 - 1)^2 + (u1 u3 - 2)^2)/2 (checker.models.arora.loss)."""
+    r1, r2 = u1 * u2 - 1.0, u1 * u3 - 2.0
+    return np.sqrt(0.5 * (r1 * r1 + r2 * r2))
+
+
+def hitting_times(u: tuple[np.ndarray, np.ndarray, np.ndarray], eta: np.ndarray, c_eta: float) -> np.ndarray:
+    """Steps of GD on sqrt L until sqrt L <= c_eta eta, for every instance; -1 where L failed to decrease or
+    the check's budget 60/eta ran out first (the check's refutation)."""
+    u1, u2, u3 = (v.astype(float).copy() for v in u)
+    hits = np.zeros(eta.shape)
+    live = np.arange(eta.size)
+    prev = _sqrt_l(u1, u2, u3)
+    t = 0
+    while live.size:
+        h = eta[live]
+        going = prev > c_eta * h
+        hits[live[~going]] = t
+        live, u1, u2, u3, prev, h = (v[going] for v in (live, u1, u2, u3, prev, h))
+        if not live.size:
+            break
+        r1, r2 = u1 * u2 - 1.0, u1 * u3 - 2.0
+        s = h / (2.0 * prev)
+        u1, u2, u3 = u1 - s * (r1 * u2 + r2 * u3), u2 - s * (r1 * u1), u3 - s * (r2 * u1)
+        cur = _sqrt_l(u1, u2, u3)
+        t += 1
+        bad = ~(cur < prev) | (t > (60 / h).astype(int))
+        hits[live[bad]] = -1
+        keep = ~bad
+        live, u1, u2, u3, prev = live[keep], u1[keep], u2[keep], u3[keep], cur[keep]
+    return hits
+
+
+def p1_sweep(expected_order: float, tolerance: float, c_eta: float) -> Sweep:
+    """ALP-P1's margin: tolerance - |fitted slope of log T against log eta + expected_order| over eta0 .. eta0/8
+    (-1 where a run broke Phase 1), as the check."""
+
+    def draw(rng: np.random.Generator, n: int) -> Mapping[str, np.ndarray]:
+        return {
+            "eta0": rng.uniform(0.02, 0.04, n),
+            "u1": rng.uniform(2.0, 3.0, n),
+            "u2": rng.uniform(0.9, 1.6, n),
+            "u3": rng.uniform(0.0, 0.5, n),
+        }
+
+    def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
+        etas = arr["eta0"][:, None] / 2.0 ** np.arange(4)  # (n, 4)
+        u = tuple(np.repeat(arr[k], 4) for k in ("u1", "u2", "u3"))
+        hits = hitting_times((u[0], u[1], u[2]), etas.ravel(), c_eta).reshape(etas.shape)
+        x = np.log(etas)
+        y = np.log(np.maximum(hits, 1.0))
+        xc = x - x.mean(axis=1, keepdims=True)
+        slope = np.sum(xc * (y - y.mean(axis=1, keepdims=True)), axis=1) / np.sum(xc * xc, axis=1)
+        m = tolerance - np.abs(slope + expected_order)
+        return np.where(np.any(hits < 0, axis=1), -1.0, m)
+
+    return Sweep(draw, margin, worst=3, sizes=P1_SIZES, size_reason=P1_REASON)

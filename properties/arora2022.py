@@ -31,7 +31,7 @@ from checker.models import arora as model
 from checker.models import claim_statements
 from checker.property import Property, Source, require
 from checker.verdict import Evidence, EvidenceClass, Verdict
-from properties._sweeps_alp import quad_sweep
+from properties._sweeps_alp import p1_sweep, quad_sweep
 
 ARXIV = "2205.09745"
 RECHECK_DPS = 30
@@ -143,6 +143,7 @@ def make_p1(expected_order: float = 1.0, tolerance: float = 0.3, c_eta: float = 
         check=evaluate,
         recheck=_high_precision(evaluate),
         max_examples={"quick": 4},
+        sweep=p1_sweep(expected_order, tolerance, c_eta),
     )
 
 
