@@ -135,3 +135,67 @@ def p1_sweep(expected_order: float, tolerance: float, c_eta: float) -> Sweep:
         return np.where(np.any(hits < 0, axis=1), -1.0, m)
 
     return Sweep(draw, margin, worst=3, sizes=P1_SIZES, size_reason=P1_REASON)
+
+
+# ---- ALP-P2-ID ---------------------------------------------------------------------------------------------
+P2_SIZES = {"quick": 500, "ci": 2_000, "thorough": 20_000}
+P2_REASON = "each instance is three runs of up to 2000 steps with the top Hessian eigenvalue over a 400-step window"
+START = (2.5, 0.45, 0.75)  # checker.models.arora.START
+
+
+def _grad(u1: np.ndarray, u2: np.ndarray, u3: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r1, r2 = u1 * u2 - 1.0, u1 * u3 - 2.0
+    return r1 * u2 + r2 * u3, r1 * u1, r2 * u1, 0.5 * (r1 * r1 + r2 * r2)
+
+
+def _lambda_1(u1: np.ndarray, u2: np.ndarray, u3: np.ndarray) -> np.ndarray:
+    """Top eigenvalue of the test problem's Hessian (checker.models.arora.hessian_rows), trigonometric form."""
+    r1, r2 = u1 * u2 - 1.0, u1 * u3 - 2.0
+    a, b, c = u2 * u2 + u3 * u3, r1 + u1 * u2, r2 + u1 * u3
+    d = u1 * u1  # the two lower diagonal entries; the (1, 2) entry is 0
+    m = (a + 2 * d) / 3
+    p2 = (a - m) ** 2 + 2 * (d - m) ** 2 + 2 * (b * b + c * c)
+    p = np.sqrt(p2 / 6)
+    safe = np.where(p > 0, p, 1.0)
+    det = ((a - m) * (d - m) ** 2 - b * b * (d - m) - c * c * (d - m)) / safe**3
+    phi = np.arccos(np.clip(det / 2, -1.0, 1.0)) / 3
+    return np.where(p > 0, m + 2 * p * np.cos(phi), m)
+
+
+def p2_id_sweep(constant: float, ngd_constant: float, min_order: float, window: int) -> Sweep:
+    """ALP-P2-ID's margin: the fitted order of the 95th-percentile deviation of (sqrt L_t + sqrt L_t+1)/claimed
+    over the window after 4/eta steps, against eta0, eta0/2, eta0/4, minus ``min_order`` (as the check)."""
+
+    def draw(rng: np.random.Generator, n: int) -> Mapping[str, np.ndarray]:
+        out = {"eta0": rng.uniform(0.01, 0.02, n), "rule": rng.choice(np.array(["sqrt", "ngd"]), n)}
+        out.update({k: rng.uniform(-0.25, 0.25, n) for k in ("d1", "d2", "d3")})
+        return out
+
+    def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
+        n = arr["eta0"].size
+        etas = (arr["eta0"][:, None] / np.array([1.0, 2.0, 4.0])).ravel()
+        ngd = np.repeat(arr["rule"] == "ngd", 3)
+        u1, u2, u3 = (np.repeat(START[i] + arr[k], 3) for i, k in enumerate(("d1", "d2", "d3")))
+        start = np.round(4 / etas).astype(int)
+        rec = np.empty((3, window + 1, etas.size))
+        cols = np.arange(etas.size)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for t in range(int(start.max()) + window + 1):
+                k = t - start
+                on = (k >= 0) & (k <= window)
+                for i, v in enumerate((u1, u2, u3)):
+                    rec[i, k[on], cols[on]] = v[on]
+                g1, g2, g3, loss = _grad(u1, u2, u3)
+                s = np.where(ngd, etas / np.sqrt(g1 * g1 + g2 * g2 + g3 * g3), etas / (2.0 * np.sqrt(loss)))
+                u1, u2, u3 = u1 - s * g1, u2 - s * g2, u3 - s * g3
+        roots = np.sqrt(_grad(rec[0], rec[1], rec[2])[3])
+        lam = _lambda_1(rec[0, :-1], rec[1, :-1], rec[2, :-1])
+        scale = np.where(ngd, etas * ngd_constant * np.sqrt(lam / 2), etas * lam * constant)
+        dev = np.sort(np.abs((roots[:-1] + roots[1:]) / scale - 1.0), axis=0)[int(0.95 * window)].reshape(n, 3)
+        x = np.log(etas.reshape(n, 3))
+        y = np.log(np.maximum(dev, 1e-300))
+        xc = x - x.mean(axis=1, keepdims=True)
+        slope = np.sum(xc * (y - y.mean(axis=1, keepdims=True)), axis=1) / np.sum(xc * xc, axis=1)
+        return slope - min_order
+
+    return Sweep(draw, margin, worst=3, sizes=P2_SIZES, size_reason=P2_REASON)

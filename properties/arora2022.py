@@ -31,7 +31,7 @@ from checker.models import arora as model
 from checker.models import claim_statements
 from checker.property import Property, Source, require
 from checker.verdict import Evidence, EvidenceClass, Verdict
-from properties._sweeps_alp import p1_sweep, quad_sweep
+from properties._sweeps_alp import p1_sweep, p2_id_sweep, quad_sweep
 
 ARXIV = "2205.09745"
 RECHECK_DPS = 30
@@ -217,6 +217,7 @@ def make_p2_id(constant: float = 0.5, ngd_constant: float = 1.0, min_order: floa
         recheck=_high_precision(evaluate),
         open_points=("O-6",),
         max_examples={"quick": 3},
+        sweep=p2_id_sweep(constant, ngd_constant, min_order, window),
     )
 
 

@@ -35,6 +35,7 @@ CASES: list[tuple[str, Callable[[], Property], Callable[[], Property], int]] = [
     ("LZDZ-T5.2 non-decreasing", liu2025.make_t52, lambda: liu2025.make_t52(direction=1), 40),
     ("LZDZ-T4.6 rate 2.2", liu2025.make_t46, lambda: liu2025.make_t46(rate=2.2), 40),
     ("ALP-P1 order 1.5", arora2022.make_p1, lambda: arora2022.make_p1(expected_order=1.5), 500),
+    ("ALP-P2-ID constant 0.55", arora2022.make_p2_id, lambda: arora2022.make_p2_id(constant=0.55), 100),
     ("ALP-QUAD constant 1.02", arora2022.make_quad, lambda: arora2022.make_quad(constant=1.02), 2000),
     ("GAN-A-NF other Lambert-W branch", gan2026a.make_nf, lambda: gan2026a.make_nf(branch_swap=True), 200),
     ("GAN-A-T4.2 roles swapped", gan2026a.make_t42, lambda: gan2026a.make_t42(stable_sign=-1), 400),
