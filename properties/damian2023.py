@@ -30,6 +30,7 @@ from checker.property import Property, Source, proves_class, require
 from checker.simulate import damian_projection
 from checker.sweep import IDENTITY_EXEMPT
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
+from properties._sweeps_dnl import pred_sweep
 
 PAPER = "damian2023"
 ARXIV = "2209.15594"
@@ -729,6 +730,7 @@ def make_pred(force: sp.Expr = HALF, steps: int = 800, tol: float = 1e-9, shift_
         check=check,
         recheck=recheck,
         max_examples={"quick": 20, "ci": 40},  # ~10 ms per example: cheap enough to reach the small-x edge
+        sweep=pred_sweep(steps, shift_bound),
     )
 
 

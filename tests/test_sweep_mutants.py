@@ -22,7 +22,7 @@ from checker.property import Property
 from checker.runner import run_property
 from checker.sweep import run_sweep
 from checker.verdict import Verdict
-from properties import arora2022, gan2026a, liu2025
+from properties import arora2022, damian2023, gan2026a, liu2025
 
 SEED = random.SystemRandom().randrange(2**32)
 
@@ -37,6 +37,7 @@ CASES: list[tuple[str, Callable[[], Property], Callable[[], Property], int]] = [
     ("ALP-P1 order 1.5", arora2022.make_p1, lambda: arora2022.make_p1(expected_order=1.5), 500),
     ("ALP-P2-ID constant 0.55", arora2022.make_p2_id, lambda: arora2022.make_p2_id(constant=0.55), 100),
     ("ALP-QUAD constant 1.02", arora2022.make_quad, lambda: arora2022.make_quad(constant=1.02), 2000),
+    ("DNL-PRED shift bound 0.9", damian2023.make_pred, lambda: damian2023.make_pred(shift_bound=0.9), 2000),
     ("GAN-A-NF other Lambert-W branch", gan2026a.make_nf, lambda: gan2026a.make_nf(branch_swap=True), 200),
     ("GAN-A-T4.2 roles swapped", gan2026a.make_t42, lambda: gan2026a.make_t42(stable_sign=-1), 400),
     ("GAN-A-T4.3 gap constant 4", gan2026a.make_t43, lambda: gan2026a.make_t43(gap_coefficient=4), 8),
