@@ -59,3 +59,108 @@ def pred_sweep(steps: int, shift_bound: float) -> Sweep:
         return pred_margins(arr, steps, shift_bound)
 
     return Sweep(draw_orbit_start, margin, worst=3, sizes=PRED_SIZES, size_reason=PRED_REASON)
+
+
+# ---- DNL-GEN-LIMIT -----------------------------------------------------------------------------------------
+GEN_SIZES = {"quick": 500, "ci": 2_000, "thorough": 20_000}
+GEN_REASON = "each instance is a run of 8 oscillation periods (up to 1e4 steps) of the generalised map"
+
+
+def gen_limit_margins(arr: Mapping[str, np.ndarray], coef: float, tol: float) -> np.ndarray:
+    """tol - |time-averaged (S - 2/eta) over the second half of 8 periods - coef c4 delta^2| / |coef c4 delta^2|,
+    the map and the average exactly as the check's (same steps, same summation order)."""
+    eps, alpha, beta, c4 = arr["eps"], arr["alpha"], arr["beta"], arr["c4"]
+    eta = eps / np.sqrt(2 * alpha)
+    delta = np.sqrt(2 * alpha / beta)
+    x, y = delta * 1.05, -c4 * delta**2 / 6
+    steps = (8 * 2 * np.pi / (eta * np.sqrt(2 * alpha))).astype(int)
+    first = steps - (steps - steps // 2)  # the window is ss[len(ss) // 2:]
+    total = np.zeros(x.shape)
+    for t in range(int(steps.max())):
+        inside = (t >= first) & (t < steps)
+        total = np.where(inside, total + (y + c4 * x * x / 2), total)
+        fprime = (2 / eta) * x + c4 * x**3 / 6
+        x, y = x - eta * fprime - eta * x * y, y + eta * (alpha - beta * x * x / 2)
+    shift = total / (steps - first)
+    pred = coef * c4 * 2 * alpha / beta
+    return tol - np.abs(shift - pred) / np.abs(pred)
+
+
+def gen_limit_sweep(coef: float, tol: float) -> Sweep:
+    def draw(rng: np.random.Generator, n: int) -> Mapping[str, np.ndarray]:
+        return {
+            "eps": rng.uniform(0.005, 0.03, n),
+            "alpha": rng.uniform(0.3, 3.0, n),
+            "beta": rng.uniform(0.3, 3.0, n),
+            "c4": rng.uniform(-3.0, -0.5, n),
+        }
+
+    def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
+        return gen_limit_margins(arr, coef, tol)
+
+    return Sweep(draw, margin, worst=3, sizes=GEN_SIZES, size_reason=GEN_REASON)
+
+
+# ---- DNL-L3 ------------------------------------------------------------------------------------------------
+L3_SIZES = {"quick": 1_000, "ci": 3_000, "thorough": 30_000}
+L3_REASON = "each instance is three runs of eq. (3) over three oscillation cycles (up to ~3e4 steps)"
+L3_EPS = (0.02, 0.01, 0.005)  # eta sqrt(2 alpha), as the check
+CYCLES = 2
+
+
+def _invariant(x: np.ndarray, y: np.ndarray, alpha: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    z = beta * x * x / (2 * alpha)
+    return z - np.log(z) - 1 + y * y / alpha
+
+
+def drifts(x0: np.ndarray, eta: np.ndarray, alpha: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """Relative growth of the invariant g per cycle of eq. (3) between upward crossings of y (as
+    checker.models.damian.drift_per_cycle, for every run at once; NaN where the budget runs out)."""
+    y0 = np.zeros_like(x0)
+    g0 = _invariant(x0, y0, alpha, beta)
+    budget = ((CYCLES + 2) * (2 * np.pi / (eta * np.sqrt(2 * alpha))) * (2 + g0)).astype(int)
+    out = np.full(x0.shape, np.nan)
+    first = np.full(x0.shape, np.nan)
+    seen = np.zeros(x0.shape, int)
+    live = np.arange(x0.size)
+    x, y = x0.copy(), y0
+    t = 0
+    while live.size:
+        e, a, b = eta[live], alpha[live], beta[live]
+        x1, y1 = -(1 + e * y) * x, y + e * (a - 0.5 * b * x * x)
+        up = (y < 0) & (y1 >= 0)
+        if up.any():
+            g = _invariant(np.abs(x1[up]), y1[up], a[up], b[up])
+            idx = live[up]
+            first[idx] = np.where(seen[idx] == 0, g, first[idx])
+            seen[idx] += 1
+            last = seen[idx] == CYCLES + 1
+            out[idx[last]] = (g[last] - first[idx[last]]) / (CYCLES * g0[idx[last]])
+        t += 1
+        keep = np.isnan(out[live]) & (t < budget[live])
+        live, x, y = live[keep], x1[keep], y1[keep]
+    return out
+
+
+def l3_sweep(order: float, tol: float) -> Sweep:
+    """DNL-L3's margin: tol - |fitted order of |drift per cycle| against eta - order| (+inf where a drift is
+    not measurable: the check is undecided there)."""
+
+    def draw(rng: np.random.Generator, n: int) -> Mapping[str, np.ndarray]:
+        low = rng.random(n) < 0.5  # the strategy's two ranges of r, about equally often
+        r = np.where(low, rng.uniform(0.3, 0.8, n), rng.uniform(1.25, 2.5, n))
+        return {"alpha": rng.uniform(0.2, 5.0, n), "beta": rng.uniform(0.2, 5.0, n), "r": r}
+
+    def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
+        alpha, beta = np.repeat(arr["alpha"], 3), np.repeat(arr["beta"], 3)
+        eta = np.tile(np.array(L3_EPS), arr["r"].size) / np.sqrt(2 * alpha)
+        x0 = np.sqrt(2 * alpha / beta) * np.repeat(arr["r"], 3)
+        dr = np.abs(drifts(x0, eta, alpha, beta)).reshape(-1, 3)
+        lx = np.log(eta.reshape(-1, 3))
+        ly = np.log(np.maximum(dr, 1e-300))
+        xc = lx - lx.mean(axis=1, keepdims=True)
+        slope = np.sum(xc * (ly - ly.mean(axis=1, keepdims=True)), axis=1) / np.sum(xc * xc, axis=1)
+        measurable = np.all(np.isfinite(dr) & (dr > 0), axis=1)
+        return np.where(measurable, tol - np.abs(slope - order), np.inf)
+
+    return Sweep(draw, margin, worst=3, sizes=L3_SIZES, size_reason=L3_REASON)

@@ -30,7 +30,7 @@ from checker.property import Property, Source, proves_class, require
 from checker.simulate import damian_projection
 from checker.sweep import IDENTITY_EXEMPT
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
-from properties._sweeps_dnl import pred_sweep
+from properties._sweeps_dnl import gen_limit_sweep, l3_sweep, pred_sweep
 
 PAPER = "damian2023"
 ARXIV = "2209.15594"
@@ -478,6 +478,7 @@ def make_l3(y_scale: sp.Expr = ONE, order: float = 1.0, tol: float = 0.25) -> Pr
         check=check,
         recheck=recheck,
         max_examples={"quick": 3, "ci": 8},
+        sweep=l3_sweep(order, tol),
     )
 
 
@@ -908,6 +909,7 @@ def make_gen_limit(coef: sp.Expr = THIRD, tol: float = 0.05) -> Property:
         check=check,
         recheck=recheck,
         max_examples={"quick": 3, "ci": 8},
+        sweep=gen_limit_sweep(float(coef), tol),
     )
 
 

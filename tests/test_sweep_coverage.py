@@ -40,7 +40,7 @@ SIMULATED = {
     "LZDZ-T4.6": "a 40000-step GD run of the reconstructed model",
     **{f"NET-{s}": "full-batch training of a network" for s in ("SHARPEN", "LOSS", "D4", "C1", "DAMIAN", "SQRT")},
 }
-PENDING = {"ALP-P2-RATE", "DNL-L3", "DNL-GEN-LIMIT"}
+PENDING = {"ALP-P2-RATE"}
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from checker.property import Property
 from checker.runner import run_property
@@ -38,6 +39,13 @@ CASES: list[tuple[str, Callable[[], Property], Callable[[], Property], int]] = [
     ("ALP-P2-ID constant 0.55", arora2022.make_p2_id, lambda: arora2022.make_p2_id(constant=0.55), 100),
     ("ALP-QUAD constant 1.02", arora2022.make_quad, lambda: arora2022.make_quad(constant=1.02), 2000),
     ("DNL-PRED shift bound 0.9", damian2023.make_pred, lambda: damian2023.make_pred(shift_bound=0.9), 2000),
+    ("DNL-L3 drift of order 2", damian2023.make_l3, lambda: damian2023.make_l3(order=2.0), 200),
+    (
+        "DNL-GEN-LIMIT coefficient 0.3",
+        damian2023.make_gen_limit,
+        lambda: damian2023.make_gen_limit(coef=sp.Rational(3, 10)),
+        100,
+    ),
     ("GAN-A-NF other Lambert-W branch", gan2026a.make_nf, lambda: gan2026a.make_nf(branch_swap=True), 200),
     ("GAN-A-T4.2 roles swapped", gan2026a.make_t42, lambda: gan2026a.make_t42(stable_sign=-1), 400),
     ("GAN-A-T4.3 gap constant 4", gan2026a.make_t43, lambda: gan2026a.make_t43(gap_coefficient=4), 8),
