@@ -9,6 +9,7 @@ need the long extension to decide it), and scores each by the check's margin (su
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -199,3 +200,87 @@ def p2_id_sweep(constant: float, ngd_constant: float, min_order: float, window: 
         return slope - min_order
 
     return Sweep(draw, margin, worst=3, sizes=P2_SIZES, size_reason=P2_REASON)
+
+
+# ---- ALP-P2-RATE -------------------------------------------------------------------------------------------
+RATE_SIZES = {"quick": 300, "ci": 1_000, "thorough": 10_000}
+RATE_REASON = "each instance is three runs of 5/eta + 1/eta^2 steps (up to ~4e4) and three flow integrations"
+
+
+def _flow_rhs(t: np.ndarray, ngd: np.ndarray, const: np.ndarray) -> np.ndarray:
+    """checker.models.arora.flow_rhs, elementwise (the rule per element)."""
+    dlam = 2.0 * t - 10.0 / t**3
+    dlam = np.where(ngd, dlam / (t * t + 5.0 / (t * t)), dlam)
+    return -const * dlam / (1.0 + 5.0 / t**4)
+
+
+def _flow_t(t0: np.ndarray, tau: np.ndarray, ngd: np.ndarray, const: np.ndarray, dtau: float = 1e-3) -> np.ndarray:
+    """checker.models.arora.flow_t (classical RK4, ceil(tau/dtau) steps of tau/n), elementwise."""
+    n = np.maximum(1, np.ceil(tau / dtau)).astype(int)
+    h = tau / n
+    t = t0.copy()
+    for i in range(int(n.max())):
+        on = i < n
+        k1 = _flow_rhs(t, ngd, const)
+        k2 = _flow_rhs(t + 0.5 * h * k1, ngd, const)
+        k3 = _flow_rhs(t + 0.5 * h * k2, ngd, const)
+        k4 = _flow_rhs(t + h * k3, ngd, const)
+        t = np.where(on, t + h * (k1 + 2 * k2 + 2 * k3 + k4) / 6.0, t)
+    return t
+
+
+def _phi_t(u1: np.ndarray, u2: np.ndarray, u3: np.ndarray) -> np.ndarray:
+    c = u1 * u1 - u2 * u2 - u3 * u3
+    return np.sqrt((c + np.sqrt(c * c + 20.0)) / 2.0)
+
+
+def _gd_phi(
+    u: tuple[np.ndarray, np.ndarray, np.ndarray], eta: np.ndarray, ngd: np.ndarray, start: np.ndarray, n: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Phi's coordinate t after ``start`` and after ``start + n`` steps of the element's rule: one batched JAX
+    float64 loop (an element stops stepping after its own count)."""
+    import jax
+    import jax.numpy as jnp
+
+    from checker.backends import jax_backend  # noqa: F401  (float64 on)
+
+    def body(t: Any, c: tuple[Any, ...]) -> tuple[Any, ...]:
+        u1, u2, u3, t0 = c
+        c0 = u1 * u1 - u2 * u2 - u3 * u3
+        t0 = jnp.where(t == start_j, jnp.sqrt((c0 + jnp.sqrt(c0 * c0 + 20.0)) / 2.0), t0)
+        r1, r2 = u1 * u2 - 1.0, u1 * u3 - 2.0
+        g1, g2, g3 = r1 * u2 + r2 * u3, r1 * u1, r2 * u1
+        loss = 0.5 * (r1 * r1 + r2 * r2)
+        s = jnp.where(ngd_j, eta_j / jnp.sqrt(g1 * g1 + g2 * g2 + g3 * g3), eta_j / (2.0 * jnp.sqrt(loss)))
+        s = jnp.where(t < end_j, s, 0.0)
+        return u1 - s * g1, u2 - s * g2, u3 - s * g3, t0
+
+    eta_j, ngd_j = jnp.asarray(eta), jnp.asarray(ngd)
+    start_j, end_j = jnp.asarray(start), jnp.asarray(start + n)
+    init = (*(jnp.asarray(v, dtype=jnp.float64) for v in u), jnp.zeros(eta.shape))
+    u1, u2, u3, t0 = jax.lax.fori_loop(0, int((start + n).max()) + 1, body, init)
+    return np.asarray(t0), _phi_t(np.asarray(u1), np.asarray(u2), np.asarray(u3))
+
+
+def p2_rate_sweep(sqrt_constant: float, ngd_constant: float, k_eta: float, tau: float, order: int) -> Sweep:
+    """ALP-P2-RATE's margin: the smallest (k_eta eta^order - err)/(k_eta eta^order) over eta0, eta0/2, eta0/4,
+    err the error of Phi's coordinate against the limiting flow relative to the distance it travels."""
+
+    def draw(rng: np.random.Generator, n: int) -> Mapping[str, np.ndarray]:
+        out = {"eta0": rng.uniform(0.02, 0.04, n), "rule": rng.choice(np.array(["sqrt", "ngd"]), n)}
+        out.update({k: rng.uniform(-0.25, 0.25, n) for k in ("d1", "d2", "d3")})
+        return out
+
+    def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
+        etas = (arr["eta0"][:, None] / np.array([1.0, 2.0, 4.0])).ravel()
+        ngd = np.repeat(arr["rule"] == "ngd", 3)
+        u = tuple(np.repeat(START[i] + arr[k], 3) for i, k in enumerate(("d1", "d2", "d3")))
+        start, n = np.round(5 / etas).astype(int), np.round(tau / etas**2).astype(int)
+        t0, t_gd = _gd_phi((u[0], u[1], u[2]), etas, ngd, start, n)
+        const = np.where(ngd, ngd_constant, sqrt_constant)
+        t_flow = _flow_t(t0, n * etas**2, ngd, const)
+        err = np.abs(t_gd - t_flow) / np.maximum(np.abs(t_flow - t0), 1e-3)
+        bound = k_eta * etas**order
+        return np.min(((bound - err) / bound).reshape(-1, 3), axis=1)
+
+    return Sweep(draw, margin, worst=3, sizes=RATE_SIZES, size_reason=RATE_REASON)

@@ -31,7 +31,7 @@ from checker.models import arora as model
 from checker.models import claim_statements
 from checker.property import Property, Source, require
 from checker.verdict import Evidence, EvidenceClass, Verdict
-from properties._sweeps_alp import p1_sweep, p2_id_sweep, quad_sweep
+from properties._sweeps_alp import p1_sweep, p2_id_sweep, p2_rate_sweep, quad_sweep
 
 ARXIV = "2205.09745"
 RECHECK_DPS = 30
@@ -297,6 +297,7 @@ def make_p2_rate(
         recheck=_high_precision(evaluate),
         open_points=("O-6",),
         max_examples={"quick": 2, "ci": 10},
+        sweep=p2_rate_sweep(sqrt_constant, ngd_constant, k_eta, tau, order),
     )
 
 

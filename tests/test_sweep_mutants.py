@@ -37,6 +37,12 @@ CASES: list[tuple[str, Callable[[], Property], Callable[[], Property], int]] = [
     ("LZDZ-T4.6 rate 2.2", liu2025.make_t46, lambda: liu2025.make_t46(rate=2.2), 40),
     ("ALP-P1 order 1.5", arora2022.make_p1, lambda: arora2022.make_p1(expected_order=1.5), 500),
     ("ALP-P2-ID constant 0.55", arora2022.make_p2_id, lambda: arora2022.make_p2_id(constant=0.55), 100),
+    (
+        "ALP-P2-RATE flow constant 1.1/8",
+        arora2022.make_p2_rate,
+        lambda: arora2022.make_p2_rate(sqrt_constant=0.1375),
+        40,
+    ),
     ("ALP-QUAD constant 1.02", arora2022.make_quad, lambda: arora2022.make_quad(constant=1.02), 2000),
     ("DNL-PRED shift bound 0.9", damian2023.make_pred, lambda: damian2023.make_pred(shift_bound=0.9), 2000),
     ("DNL-L3 drift of order 2", damian2023.make_l3, lambda: damian2023.make_l3(order=2.0), 200),
