@@ -82,7 +82,7 @@ P1_REASON = "each instance is four GD-on-sqrt-L runs of up to 60/eta steps (eta 
 def _sqrt_l(u1: np.ndarray, u2: np.ndarray, u3: np.ndarray) -> np.ndarray:
     """sqrt L of the test problem L(u) = ((u1 u2 - 1)^2 + (u1 u3 - 2)^2)/2 (checker.models.arora.loss)."""
     r1, r2 = u1 * u2 - 1.0, u1 * u3 - 2.0
-    return np.sqrt(0.5 * (r1 * r1 + r2 * r2))
+    return np.asarray(np.sqrt(0.5 * (r1 * r1 + r2 * r2)), dtype=float)
 
 
 def hitting_times(u: tuple[np.ndarray, np.ndarray, np.ndarray], eta: np.ndarray, c_eta: float) -> np.ndarray:
@@ -160,7 +160,7 @@ def _lambda_1(u1: np.ndarray, u2: np.ndarray, u3: np.ndarray) -> np.ndarray:
     safe = np.where(p > 0, p, 1.0)
     det = ((a - m) * (d - m) ** 2 - b * b * (d - m) - c * c * (d - m)) / safe**3
     phi = np.arccos(np.clip(det / 2, -1.0, 1.0)) / 3
-    return np.where(p > 0, m + 2 * p * np.cos(phi), m)
+    return np.asarray(np.where(p > 0, m + 2 * p * np.cos(phi), m), dtype=float)
 
 
 def p2_id_sweep(constant: float, ngd_constant: float, min_order: float, window: int) -> Sweep:
@@ -197,7 +197,7 @@ def p2_id_sweep(constant: float, ngd_constant: float, min_order: float, window: 
         y = np.log(np.maximum(dev, 1e-300))
         xc = x - x.mean(axis=1, keepdims=True)
         slope = np.sum(xc * (y - y.mean(axis=1, keepdims=True)), axis=1) / np.sum(xc * xc, axis=1)
-        return slope - min_order
+        return np.asarray(slope - min_order, dtype=float)
 
     return Sweep(draw, margin, worst=3, sizes=P2_SIZES, size_reason=P2_REASON)
 
@@ -231,7 +231,7 @@ def _flow_t(t0: np.ndarray, tau: np.ndarray, ngd: np.ndarray, const: np.ndarray,
 
 def _phi_t(u1: np.ndarray, u2: np.ndarray, u3: np.ndarray) -> np.ndarray:
     c = u1 * u1 - u2 * u2 - u3 * u3
-    return np.sqrt((c + np.sqrt(c * c + 20.0)) / 2.0)
+    return np.asarray(np.sqrt((c + np.sqrt(c * c + 20.0)) / 2.0), dtype=float)
 
 
 def _gd_phi(
@@ -281,6 +281,6 @@ def p2_rate_sweep(sqrt_constant: float, ngd_constant: float, k_eta: float, tau: 
         t_flow = _flow_t(t0, n * etas**2, ngd, const)
         err = np.abs(t_gd - t_flow) / np.maximum(np.abs(t_flow - t0), 1e-3)
         bound = k_eta * etas**order
-        return np.min(((bound - err) / bound).reshape(-1, 3), axis=1)
+        return np.asarray(np.min(((bound - err) / bound).reshape(-1, 3), axis=1), dtype=float)
 
     return Sweep(draw, margin, worst=3, sizes=RATE_SIZES, size_reason=RATE_REASON)

@@ -83,7 +83,7 @@ def gen_limit_margins(arr: Mapping[str, np.ndarray], coef: float, tol: float) ->
         x, y = x - eta * fprime - eta * x * y, y + eta * (alpha - beta * x * x / 2)
     shift = total / (steps - first)
     pred = coef * c4 * 2 * alpha / beta
-    return tol - np.abs(shift - pred) / np.abs(pred)
+    return np.asarray(tol - np.abs(shift - pred) / np.abs(pred), dtype=float)
 
 
 def gen_limit_sweep(coef: float, tol: float) -> Sweep:
@@ -110,7 +110,7 @@ CYCLES = 2
 
 def _invariant(x: np.ndarray, y: np.ndarray, alpha: np.ndarray, beta: np.ndarray) -> np.ndarray:
     z = beta * x * x / (2 * alpha)
-    return z - np.log(z) - 1 + y * y / alpha
+    return np.asarray(z - np.log(z) - 1 + y * y / alpha, dtype=float)
 
 
 def drifts(x0: np.ndarray, eta: np.ndarray, alpha: np.ndarray, beta: np.ndarray) -> np.ndarray:

@@ -119,4 +119,4 @@ def _fitted_slopes(etas: np.ndarray, err: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         y = np.log(np.maximum(err, 1e-300))
     xc = x - x.mean(axis=1, keepdims=True)
-    return np.sum(xc * (y - y.mean(axis=1, keepdims=True)), axis=1) / np.sum(xc * xc, axis=1)
+    return np.asarray(np.sum(xc * (y - y.mean(axis=1, keepdims=True)), axis=1) / np.sum(xc * xc, axis=1), dtype=float)

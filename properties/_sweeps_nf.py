@@ -59,7 +59,7 @@ def returns(p: np.ndarray, rho: np.ndarray, sigma0: float = SIGMA0) -> np.ndarra
         steps += COMPACT_EVERY
         keep = np.isnan(sig_f[live]) & (np.abs(u) < limit[live])
         live, u, sig, peaked, u0, pp, kk = (v[keep] for v in (live, u, sig, peaked, u0, pp, kk))
-    return sig_f * rho / sigma0
+    return np.asarray(sig_f * rho / sigma0, dtype=float)
 
 
 def nf_sweep(branch_swap: bool) -> Sweep:
@@ -76,6 +76,6 @@ def nf_sweep(branch_swap: bool) -> Sweep:
         p, rho = arr["p"], arr["rho"]
         travel = np.abs(rho - _lambert_return(rho, False))
         err = np.abs(returns(p, rho) - _lambert_return(rho, branch_swap))
-        return (0.01 * travel - err) / (0.01 * travel)
+        return np.asarray((0.01 * travel - err) / (0.01 * travel), dtype=float)
 
     return Sweep(draw, margin, worst=3, sizes=NF_SIZES, size_reason=NF_REASON)
