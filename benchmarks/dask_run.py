@@ -76,3 +76,25 @@ def run(profile: str = "ci", workers: int = 2, timeout: float = 900) -> tuple[li
         for k in diff[:3]:  # what differs, for the person reading the benchmark log
             print(f"dask_run: {k}: in-process {a.get(k)} vs Dask {b.get(k)}", file=sys.stderr)
     return rows, "identical verdicts and statistics" if not diff else f"DIFFERENT for {', '.join(diff)}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both engines and rewrite section 7 of RESULTS.md (and its summary row) in place."""
+    import argparse
+
+    from benchmarks import notes, results_section, run_all
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--profile", default="ci")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", default=str(results_section.RESULTS))
+    args = parser.parse_args(argv)
+    rows, same = run(profile=args.profile, workers=args.workers)
+    section = run_all._dask_section(rows, same, args.profile)
+    row = notes._dask_target(rows, same)
+    results_section.update("## 7. Dask LocalCluster", section, "| Dask LocalCluster:", row, Path(args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

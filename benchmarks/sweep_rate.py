@@ -62,3 +62,24 @@ def run(profile: str = "ci", props: tuple[str, ...] | None = None) -> list[Sweep
             if row is not None:
                 rows.append(row)
     return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure every swept property and rewrite section 5 of RESULTS.md (and its summary row) in place."""
+    import argparse
+
+    from benchmarks import notes, results_section, run_all
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--profile", default="ci")
+    parser.add_argument("--out", default=str(results_section.RESULTS))
+    args = parser.parse_args(argv)
+    rows = run(profile=args.profile)
+    section = run_all._sweep_section(rows, args.profile)
+    summary = notes._sweep_target(rows)
+    results_section.update("## 5. Sweep phase", section, "| sweep phase:", summary, Path(args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
