@@ -1,10 +1,11 @@
 """Instances checked per second per swept property: the sweep phase against Hypothesis alone, same run.
 
 ``eoscheck run ID --profile ci`` for each catalogue property that declares a sweep, once as is and once with
-``EOSCHECK_NO_SWEEP=1``, each in a fresh process (so both pay the same imports and JAX start-up; the
-compilation of the sweep's own kernel is inside its time). Without the sweep the instances are Hypothesis's examples;
-with it, the N swept instances plus Hypothesis's examples (which now include the sweep's worst). The rate
-divides by the property's own check time as the runner records it (sweep included), not the process.
+``EOSCHECK_NO_SWEEP=1``, each in a fresh process (both pay the same imports and JAX start-up; the compilation
+of the sweep's own kernel is inside its time) with an empty Hypothesis example database. Without the sweep the
+instances are Hypothesis's examples; with it, the N swept instances plus Hypothesis's examples (which now
+include the sweep's worst). The rate divides by the property's own check time as the runner records it (sweep
+included), not the process's.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +41,9 @@ def _run(prop_id: str, profile: str, sweep: bool) -> SweepRow | None:
     if not sweep:
         env["EOSCHECK_NO_SWEEP"] = "1"
     argv = [sys.executable, "-m", "checker.cli.main", "run", prop_id, "--profile", profile, "--no-report", "--json"]
-    proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
+    with tempfile.TemporaryDirectory() as db:  # an empty example database each: neither run replays the other's
+        env["EOSCHECK_EXAMPLE_DB"] = db
+        proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
     if proc.returncode not in (0, 1):
         return None
     (claim,) = json.loads(proc.stdout)["claims"]
