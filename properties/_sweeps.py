@@ -15,16 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from checker.models.gan_losses import STABLE, SUBCRITICAL, TABLE
 from checker.sweep import Sweep
+from checker.sweep_kernels.drift import drift_margins
 
 THM_SWEEP_STEPS = 1_000  # the check runs up to 3e6 steps; the sweep only ranks (slow convergers rank worst)
-DRIFT_STEPS = 600  # as the check
 
 
 def thm_sweep(require_c1_positive: bool) -> Sweep:
@@ -80,7 +79,7 @@ def drift_sweep() -> Sweep:
         out = np.full(a["x"].shape, np.nan)
         for key in np.unique(a["loss"]):
             sel = a["loss"] == key
-            out[sel] = _drift_margins(str(key), a["x"][sel], a["sigma0"][sel])
+            out[sel] = drift_margins(str(key), a["x"][sel], a["sigma0"][sel])
         return out
 
     def to_params(instance: dict[str, Any]) -> dict[str, Any]:
@@ -91,46 +90,3 @@ def drift_sweep() -> Sweep:
         }
 
     return Sweep(draw, margin, worst=3, to_params=to_params)
-
-
-def _drift_margins(key: str, x: np.ndarray, sigma0: np.ndarray) -> np.ndarray:
-    import jax.numpy as jnp
-
-    from checker.backends import jax_backend  # noqa: F401  (float64 on)
-    from checker.simulate import traced_loss
-
-    pl = TABLE[key]
-    zstar, a, _, _ = pl.derivatives_at_min()
-    split = traced_loss.split(pl.loss)
-    y = zstar / x * (1 + 1e-4)
-    h = (2 + sigma0) / (a * (x * x + y * y))
-    run = _drift_kernel(split.structure)
-    return np.asarray(
-        run(jnp.asarray(x), jnp.asarray(y), jnp.asarray(h), jnp.asarray(split.constant_array(np.float64)))
-    )
-
-
-@lru_cache(maxsize=16)
-def _drift_kernel(structure: tuple[Any, ...]) -> Any:
-    """One jitted loop per loss structure: DRIFT_STEPS GD steps, the running minimum of the relative
-    decrease of |x^2 - y^2| where eta^2 l'^2 <= 2 (memory flat in the steps)."""
-    import jax
-    import jax.numpy as jnp
-
-    from checker.simulate import traced_loss
-
-    f1, _ = traced_loss.evaluators(structure)
-
-    def run(x: Any, y: Any, h: Any, c: Any) -> Any:
-        def body(_: Any, carry: Any) -> Any:
-            x, y, prev, worst = carry
-            g = f1(x * y, c)
-            x, y = x - h * g * y, y - h * g * x
-            d = jnp.abs(x * x - y * y)
-            rel = jnp.where((h * g) ** 2 <= 2, (prev - d) / prev, jnp.inf)
-            return x, y, d, jnp.minimum(worst, rel)
-
-        start = (x, y, jnp.abs(x * x - y * y), jnp.full_like(x, jnp.inf))
-        return jax.lax.fori_loop(0, DRIFT_STEPS, body, start)[3]
-
-    return jax.jit(run)

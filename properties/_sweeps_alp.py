@@ -1,63 +1,23 @@
-"""Vectorised sweep for ALP-QUAD: normalised GD on x^T A x/2, A = diag(l1, l2), for many instances at once.
+"""Sweeps for the Arora et al. (2022) simulation claims (ALP-P1, ALP-P2-ID, ALP-P2-RATE, ALP-QUAD).
 
-The check runs NGD for ``steps`` steps (extended x4, x16, x64 while the v2 part of A x is not yet below
-``align``) and judges the last 20 pairs. The sweep runs the same map in numpy float64 for all instances,
-extends only the runs not aligned yet (x4, x16; a run still unaligned after that gets +inf: the check would
-need the long extension to decide it), and scores each by the check's margin (sum_tol - deviation)/sum_tol.
+Each draws instances from the claim's strategy and scores them by the check's own margin, computed for all of
+them at once by ``checker.sweep_kernels.arora`` (the same map, steps and formulas as the check). Where one
+instance is several long runs the sweep draws fewer than the profile's default N and says why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 
 from checker.sweep import Sweep
-
-WINDOW = 21  # the judged states: the last 20 pairs
-
-
-def _run(x: np.ndarray, y: np.ndarray, l1: np.ndarray, l2: np.ndarray, eta: np.ndarray, n: int) -> np.ndarray:
-    """n NGD steps for every instance; the last WINDOW states, shape (2, WINDOW, len)."""
-    out = np.empty((2, WINDOW, x.size))
-    with np.errstate(divide="ignore", invalid="ignore"):  # a run landing on the minimiser becomes NaN: +inf below
-        for t in range(n):
-            if t >= n + 1 - WINDOW:
-                out[0, t - (n + 1 - WINDOW)], out[1, t - (n + 1 - WINDOW)] = x, y
-            gx, gy = l1 * x, l2 * y
-            s = eta / np.sqrt(gx * gx + gy * gy)
-            x, y = x - s * gx, y - s * gy
-    out[0, -1], out[1, -1] = x, y
-    return out
-
-
-def quad_margins(arr: Mapping[str, np.ndarray], constant: float, steps: int, tol: float, align: float) -> np.ndarray:
-    """The check's margin for every instance (+inf where the sweep's extensions do not align the run)."""
-    l1, eta = arr["l1"], arr["eta"]
-    l2 = arr["ratio"] * l1
-    x, y = arr["x1"].astype(float), arr["x2"].astype(float)
-    out = np.full(x.shape, np.inf)
-    todo = np.arange(x.size)
-    done_steps = 0
-    for n in (steps, 4 * steps, 16 * steps):
-        win = _run(x, y, l1[todo], l2[todo], eta[todo], n - done_steps)
-        scale = eta[todo] * l1[todo]
-        off = np.max(np.abs(l2[todo] * win[1]), axis=0) / scale
-        norms = np.sqrt((l1[todo] * win[0]) ** 2 + (l2[todo] * win[1]) ** 2)
-        dev = np.max(np.abs(norms[:-1] + norms[1:] - constant * scale), axis=0) / scale
-        sum_tol = tol + 10 * off
-        aligned = off <= max(tol, align)
-        out[todo[aligned]] = ((sum_tol - dev) / sum_tol)[aligned]
-        keep = ~aligned & np.isfinite(off)
-        todo, x, y = todo[keep], win[0, -1][keep], win[1, -1][keep]
-        done_steps = n
-        if not todo.size:
-            break
-    return out
+from checker.sweep_kernels import arora as kernel
 
 
 def quad_sweep(constant: float, steps: int, tol: float, align: float) -> Sweep:
+    """ALP-QUAD's margin: (sum_tol - deviation)/sum_tol over the last 20 pairs, as the check."""
+
     def draw(rng: np.random.Generator, n: int) -> Mapping[str, np.ndarray]:
         x1 = rng.uniform(0.05, 5.0, n) * rng.choice([-1.0, 1.0], n)  # the strategy's |x1| >= 0.05
         return {
@@ -69,7 +29,7 @@ def quad_sweep(constant: float, steps: int, tol: float, align: float) -> Sweep:
         }
 
     def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
-        return quad_margins(arr, constant, steps, tol, align)
+        return kernel.quad_margins(arr, constant, steps, tol, align)
 
     return Sweep(draw, margin, worst=3)
 
@@ -77,39 +37,6 @@ def quad_sweep(constant: float, steps: int, tol: float, align: float) -> Sweep:
 # ---- ALP-P1 ------------------------------------------------------------------------------------------------
 P1_SIZES = {"quick": 5_000, "ci": 30_000, "thorough": 300_000}
 P1_REASON = "each instance is four GD-on-sqrt-L runs of up to 60/eta steps (eta down to 1/400)"
-
-
-def _sqrt_l(u1: np.ndarray, u2: np.ndarray, u3: np.ndarray) -> np.ndarray:
-    """sqrt L of the test problem L(u) = ((u1 u2 - 1)^2 + (u1 u3 - 2)^2)/2 (checker.models.arora.loss)."""
-    r1, r2 = u1 * u2 - 1.0, u1 * u3 - 2.0
-    return np.asarray(np.sqrt(0.5 * (r1 * r1 + r2 * r2)), dtype=float)
-
-
-def hitting_times(u: tuple[np.ndarray, np.ndarray, np.ndarray], eta: np.ndarray, c_eta: float) -> np.ndarray:
-    """Steps of GD on sqrt L until sqrt L <= c_eta eta, for every instance; -1 where L failed to decrease or
-    the check's budget 60/eta ran out first (the check's refutation)."""
-    u1, u2, u3 = (v.astype(float).copy() for v in u)
-    hits = np.zeros(eta.shape)
-    live = np.arange(eta.size)
-    prev = _sqrt_l(u1, u2, u3)
-    t = 0
-    while live.size:
-        h = eta[live]
-        going = prev > c_eta * h
-        hits[live[~going]] = t
-        live, u1, u2, u3, prev, h = (v[going] for v in (live, u1, u2, u3, prev, h))
-        if not live.size:
-            break
-        r1, r2 = u1 * u2 - 1.0, u1 * u3 - 2.0
-        s = h / (2.0 * prev)
-        u1, u2, u3 = u1 - s * (r1 * u2 + r2 * u3), u2 - s * (r1 * u1), u3 - s * (r2 * u1)
-        cur = _sqrt_l(u1, u2, u3)
-        t += 1
-        bad = ~(cur < prev) | (t > (60 / h).astype(int))
-        hits[live[bad]] = -1
-        keep = ~bad
-        live, u1, u2, u3, prev = live[keep], u1[keep], u2[keep], u3[keep], cur[keep]
-    return hits
 
 
 def p1_sweep(expected_order: float, tolerance: float, c_eta: float) -> Sweep:
@@ -125,15 +52,7 @@ def p1_sweep(expected_order: float, tolerance: float, c_eta: float) -> Sweep:
         }
 
     def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
-        etas = arr["eta0"][:, None] / 2.0 ** np.arange(4)  # (n, 4)
-        u = tuple(np.repeat(arr[k], 4) for k in ("u1", "u2", "u3"))
-        hits = hitting_times((u[0], u[1], u[2]), etas.ravel(), c_eta).reshape(etas.shape)
-        x = np.log(etas)
-        y = np.log(np.maximum(hits, 1.0))
-        xc = x - x.mean(axis=1, keepdims=True)
-        slope = np.sum(xc * (y - y.mean(axis=1, keepdims=True)), axis=1) / np.sum(xc * xc, axis=1)
-        m = tolerance - np.abs(slope + expected_order)
-        return np.where(np.any(hits < 0, axis=1), -1.0, m)
+        return kernel.p1_margins(arr, expected_order, tolerance, c_eta)
 
     return Sweep(draw, margin, worst=3, sizes=P1_SIZES, size_reason=P1_REASON)
 
@@ -141,26 +60,6 @@ def p1_sweep(expected_order: float, tolerance: float, c_eta: float) -> Sweep:
 # ---- ALP-P2-ID ---------------------------------------------------------------------------------------------
 P2_SIZES = {"quick": 500, "ci": 2_000, "thorough": 20_000}
 P2_REASON = "each instance is three runs of up to 2000 steps with the top Hessian eigenvalue over a 400-step window"
-START = (2.5, 0.45, 0.75)  # checker.models.arora.START
-
-
-def _grad(u1: np.ndarray, u2: np.ndarray, u3: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    r1, r2 = u1 * u2 - 1.0, u1 * u3 - 2.0
-    return r1 * u2 + r2 * u3, r1 * u1, r2 * u1, 0.5 * (r1 * r1 + r2 * r2)
-
-
-def _lambda_1(u1: np.ndarray, u2: np.ndarray, u3: np.ndarray) -> np.ndarray:
-    """Top eigenvalue of the test problem's Hessian (checker.models.arora.hessian_rows), trigonometric form."""
-    r1, r2 = u1 * u2 - 1.0, u1 * u3 - 2.0
-    a, b, c = u2 * u2 + u3 * u3, r1 + u1 * u2, r2 + u1 * u3
-    d = u1 * u1  # the two lower diagonal entries; the (1, 2) entry is 0
-    m = (a + 2 * d) / 3
-    p2 = (a - m) ** 2 + 2 * (d - m) ** 2 + 2 * (b * b + c * c)
-    p = np.sqrt(p2 / 6)
-    safe = np.where(p > 0, p, 1.0)
-    det = ((a - m) * (d - m) ** 2 - b * b * (d - m) - c * c * (d - m)) / safe**3
-    phi = np.arccos(np.clip(det / 2, -1.0, 1.0)) / 3
-    return np.asarray(np.where(p > 0, m + 2 * p * np.cos(phi), m), dtype=float)
 
 
 def p2_id_sweep(constant: float, ngd_constant: float, min_order: float, window: int) -> Sweep:
@@ -173,31 +72,7 @@ def p2_id_sweep(constant: float, ngd_constant: float, min_order: float, window: 
         return out
 
     def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
-        n = arr["eta0"].size
-        etas = (arr["eta0"][:, None] / np.array([1.0, 2.0, 4.0])).ravel()
-        ngd = np.repeat(arr["rule"] == "ngd", 3)
-        u1, u2, u3 = (np.repeat(START[i] + arr[k], 3) for i, k in enumerate(("d1", "d2", "d3")))
-        start = np.round(4 / etas).astype(int)
-        rec = np.empty((3, window + 1, etas.size))
-        cols = np.arange(etas.size)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            for t in range(int(start.max()) + window + 1):
-                k = t - start
-                on = (k >= 0) & (k <= window)
-                for i, v in enumerate((u1, u2, u3)):
-                    rec[i, k[on], cols[on]] = v[on]
-                g1, g2, g3, loss = _grad(u1, u2, u3)
-                s = np.where(ngd, etas / np.sqrt(g1 * g1 + g2 * g2 + g3 * g3), etas / (2.0 * np.sqrt(loss)))
-                u1, u2, u3 = u1 - s * g1, u2 - s * g2, u3 - s * g3
-        roots = np.sqrt(_grad(rec[0], rec[1], rec[2])[3])
-        lam = _lambda_1(rec[0, :-1], rec[1, :-1], rec[2, :-1])
-        scale = np.where(ngd, etas * ngd_constant * np.sqrt(lam / 2), etas * lam * constant)
-        dev = np.sort(np.abs((roots[:-1] + roots[1:]) / scale - 1.0), axis=0)[int(0.95 * window)].reshape(n, 3)
-        x = np.log(etas.reshape(n, 3))
-        y = np.log(np.maximum(dev, 1e-300))
-        xc = x - x.mean(axis=1, keepdims=True)
-        slope = np.sum(xc * (y - y.mean(axis=1, keepdims=True)), axis=1) / np.sum(xc * xc, axis=1)
-        return np.asarray(slope - min_order, dtype=float)
+        return kernel.p2_id_margins(arr, constant, ngd_constant, min_order, window)
 
     return Sweep(draw, margin, worst=3, sizes=P2_SIZES, size_reason=P2_REASON)
 
@@ -205,61 +80,6 @@ def p2_id_sweep(constant: float, ngd_constant: float, min_order: float, window: 
 # ---- ALP-P2-RATE -------------------------------------------------------------------------------------------
 RATE_SIZES = {"quick": 300, "ci": 1_000, "thorough": 10_000}
 RATE_REASON = "each instance is three runs of 5/eta + 1/eta^2 steps (up to ~4e4) and three flow integrations"
-
-
-def _flow_rhs(t: np.ndarray, ngd: np.ndarray, const: np.ndarray) -> np.ndarray:
-    """checker.models.arora.flow_rhs, elementwise (the rule per element)."""
-    dlam = 2.0 * t - 10.0 / t**3
-    dlam = np.where(ngd, dlam / (t * t + 5.0 / (t * t)), dlam)
-    return -const * dlam / (1.0 + 5.0 / t**4)
-
-
-def _flow_t(t0: np.ndarray, tau: np.ndarray, ngd: np.ndarray, const: np.ndarray, dtau: float = 1e-3) -> np.ndarray:
-    """checker.models.arora.flow_t (classical RK4, ceil(tau/dtau) steps of tau/n), elementwise."""
-    n = np.maximum(1, np.ceil(tau / dtau)).astype(int)
-    h = tau / n
-    t = t0.copy()
-    for i in range(int(n.max())):
-        on = i < n
-        k1 = _flow_rhs(t, ngd, const)
-        k2 = _flow_rhs(t + 0.5 * h * k1, ngd, const)
-        k3 = _flow_rhs(t + 0.5 * h * k2, ngd, const)
-        k4 = _flow_rhs(t + h * k3, ngd, const)
-        t = np.where(on, t + h * (k1 + 2 * k2 + 2 * k3 + k4) / 6.0, t)
-    return t
-
-
-def _phi_t(u1: np.ndarray, u2: np.ndarray, u3: np.ndarray) -> np.ndarray:
-    c = u1 * u1 - u2 * u2 - u3 * u3
-    return np.asarray(np.sqrt((c + np.sqrt(c * c + 20.0)) / 2.0), dtype=float)
-
-
-def _gd_phi(
-    u: tuple[np.ndarray, np.ndarray, np.ndarray], eta: np.ndarray, ngd: np.ndarray, start: np.ndarray, n: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Phi's coordinate t after ``start`` and after ``start + n`` steps of the element's rule: one batched JAX
-    float64 loop (an element stops stepping after its own count)."""
-    import jax
-    import jax.numpy as jnp
-
-    from checker.backends import jax_backend  # noqa: F401  (float64 on)
-
-    def body(t: Any, c: tuple[Any, ...]) -> tuple[Any, ...]:
-        u1, u2, u3, t0 = c
-        c0 = u1 * u1 - u2 * u2 - u3 * u3
-        t0 = jnp.where(t == start_j, jnp.sqrt((c0 + jnp.sqrt(c0 * c0 + 20.0)) / 2.0), t0)
-        r1, r2 = u1 * u2 - 1.0, u1 * u3 - 2.0
-        g1, g2, g3 = r1 * u2 + r2 * u3, r1 * u1, r2 * u1
-        loss = 0.5 * (r1 * r1 + r2 * r2)
-        s = jnp.where(ngd_j, eta_j / jnp.sqrt(g1 * g1 + g2 * g2 + g3 * g3), eta_j / (2.0 * jnp.sqrt(loss)))
-        s = jnp.where(t < end_j, s, 0.0)
-        return u1 - s * g1, u2 - s * g2, u3 - s * g3, t0
-
-    eta_j, ngd_j = jnp.asarray(eta), jnp.asarray(ngd)
-    start_j, end_j = jnp.asarray(start), jnp.asarray(start + n)
-    init = (*(jnp.asarray(v, dtype=jnp.float64) for v in u), jnp.zeros(eta.shape))
-    u1, u2, u3, t0 = jax.lax.fori_loop(0, int((start + n).max()) + 1, body, init)
-    return np.asarray(t0), _phi_t(np.asarray(u1), np.asarray(u2), np.asarray(u3))
 
 
 def p2_rate_sweep(sqrt_constant: float, ngd_constant: float, k_eta: float, tau: float, order: int) -> Sweep:
@@ -272,15 +92,6 @@ def p2_rate_sweep(sqrt_constant: float, ngd_constant: float, k_eta: float, tau: 
         return out
 
     def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
-        etas = (arr["eta0"][:, None] / np.array([1.0, 2.0, 4.0])).ravel()
-        ngd = np.repeat(arr["rule"] == "ngd", 3)
-        u = tuple(np.repeat(START[i] + arr[k], 3) for i, k in enumerate(("d1", "d2", "d3")))
-        start, n = np.round(5 / etas).astype(int), np.round(tau / etas**2).astype(int)
-        t0, t_gd = _gd_phi((u[0], u[1], u[2]), etas, ngd, start, n)
-        const = np.where(ngd, ngd_constant, sqrt_constant)
-        t_flow = _flow_t(t0, n * etas**2, ngd, const)
-        err = np.abs(t_gd - t_flow) / np.maximum(np.abs(t_flow - t0), 1e-3)
-        bound = k_eta * etas**order
-        return np.asarray(np.min(((bound - err) / bound).reshape(-1, 3), axis=1), dtype=float)
+        return kernel.p2_rate_margins(arr, sqrt_constant, ngd_constant, k_eta, tau, order)
 
     return Sweep(draw, margin, worst=3, sizes=RATE_SIZES, size_reason=RATE_REASON)

@@ -2,10 +2,9 @@
 
 The check iterates U' = U(1 + 4 sigma - 4 P U), sigma' = sigma - k U from U ~ 0 until U has grown 1000-fold
 and fallen back below its start, and compares the return r sigma_f with the Lambert-W prediction. The sweep
-runs the same map for all instances together in numpy float64 (the live ones only: an instance leaves the
-batch when its orbit returns or leaves the normal form's domain) and scores each by the check's margin
-(the error of the predicted return in units of 1% of the distance travelled). The worst then go through the
-check and its mpmath recheck at a smaller sigma_0.
+runs the same map for all instances together (``checker.sweep_kernels.normal_form``) and scores each by the
+check's margin (the error of the predicted return in units of 1% of the distance travelled). The worst then go
+through the check and its mpmath recheck at a smaller sigma_0.
 """
 
 from __future__ import annotations
@@ -13,53 +12,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-from scipy.special import lambertw
 
+from checker.models.product import two_step
 from checker.sweep import Sweep
+from checker.sweep_kernels.normal_form import returns
 
-SIGMA0 = 1e-3  # as the check
-U_START = 1e-9
-BUDGET = 4_000_000  # the check's step budget
-COMPACT_EVERY = 256  # steps between dropping finished orbits from the batch
 NF_SIZES = {"quick": 2_000, "ci": 10_000, "thorough": 100_000}
 NF_REASON = "each instance is an orbit of the normal-form map over thousands of steps"
 
 
-def _lambert_return(rho: np.ndarray, branch_swap: bool) -> np.ndarray:
-    """w_f = -1 - W_b(-(1 + rho) e^{-rho}/e), b = 0 for rho > 0 and -1 for rho < 0 (swapped: the other)."""
-    g = -(1 + rho) * np.exp(-rho) / np.e
-    pos = rho > 0
-    if branch_swap:
-        pos = ~pos
-    out = np.empty_like(rho)
-    out[pos] = -1 - lambertw(g[pos], 0).real
-    out[~pos] = -1 - lambertw(g[~pos], -1).real
-    return out
-
-
-def returns(p: np.ndarray, rho: np.ndarray, sigma0: float = SIGMA0) -> np.ndarray:
-    """r sigma_f for every instance (NaN where the orbit does not return within the budget)."""
-    k = 4 * p * sigma0 / rho
-    u = U_START * sigma0 / np.abs(p)
-    u0 = u.copy()
-    sig = np.full_like(p, sigma0)
-    peaked = np.zeros(p.shape, bool)
-    sig_f = np.full_like(p, np.nan)
-    live = np.arange(p.size)
-    pp, kk = p.copy(), k
-    limit = 1e6 * np.abs(sigma0 / p)
-    steps = 0
-    while live.size and steps < BUDGET:
-        for _ in range(COMPACT_EVERY):
-            u, sig = u * (1 + 4 * sig - 4 * pp * u), sig - kk * u
-            peaked |= u > 1e3 * u0
-            done = peaked & (u < u0)
-            first = done & np.isnan(sig_f[live])
-            sig_f[live[first]] = sig[first]
-        steps += COMPACT_EVERY
-        keep = np.isnan(sig_f[live]) & (np.abs(u) < limit[live])
-        live, u, sig, peaked, u0, pp, kk = (v[keep] for v in (live, u, sig, peaked, u0, pp, kk))
-    return np.asarray(sig_f * rho / sigma0, dtype=float)
+def _lambert(rho: np.ndarray, branch_swap: bool) -> np.ndarray:
+    """The Lambert-W return w_f of every instance, by the model's own formula (one mpmath call each)."""
+    return np.array([two_step.lambert_return(float(r), branch_swap) for r in rho])
 
 
 def nf_sweep(branch_swap: bool) -> Sweep:
@@ -74,8 +38,9 @@ def nf_sweep(branch_swap: bool) -> Sweep:
 
     def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
         p, rho = arr["p"], arr["rho"]
-        travel = np.abs(rho - _lambert_return(rho, False))
-        err = np.abs(returns(p, rho) - _lambert_return(rho, branch_swap))
+        true = _lambert(rho, False)
+        travel = np.abs(rho - true)
+        err = np.abs(returns(p, rho) - (_lambert(rho, True) if branch_swap else true))
         return np.asarray((0.01 * travel - err) / (0.01 * travel), dtype=float)
 
     return Sweep(draw, margin, worst=3, sizes=NF_SIZES, size_reason=NF_REASON)
