@@ -22,9 +22,8 @@ FORBIDDEN_IMPORTS = ("jax", "flint")
 # mpmath's solvers (sympy's symbolic Matrix.jacobian in a proof is fine): a property that calls them runs its
 # own numerical machinery.
 MPMATH_SOLVERS = {"findroot", "eig", "eigh", "eigsy", "jacobian", "odefun", "polyroots", "quad"}
-# Justified exceptions, file -> reason. _sweeps.py declares the sweep phase's batched drift kernel, which is
-# being reworked with the sweep engine; it is the one place left in properties/ that compiles JAX.
-EXCEPTIONS = {"_sweeps.py": "sweep-phase JAX drift kernel (sweep engine work in progress)"}
+# Justified exceptions, file -> reason (none: the sweep kernels live in checker/sweep_kernels).
+EXCEPTIONS: dict[str, str] = {}
 
 
 def _sources(*tops: str) -> list[tuple[str, Path]]:
