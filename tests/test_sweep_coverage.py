@@ -5,7 +5,10 @@ left off): the check runs a trajectory of GD, of a model map or of a network's t
 run does. Not simulating: symbolic identities, fixed points and 2-cycles found by Newton or Krawczyk, Hessians
 at a point, a few finite-difference GD steps (GAN-B-TAN), three projection steps (DNL-STABLE-SET).
 
-A new simulating property must be added to SIMULATED (the JAX test below catches the JAX ones).
+A new simulating property must be added to SIMULATED (the JAX test below catches the JAX ones). PENDING lists
+the simulating properties that have neither yet (they reached the catalogue after the sweeps were written); it
+may only shrink: the test fails when one of them gains a sweep (keep the list exact) and when any other
+simulating property has neither.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ SIMULATED = {
     "DNL-L3": "eq. (3) over cycles: the drift of the conserved quantity",
     "DNL-PRED": "the predicted dynamics along a GD run",
     "DNL-GEN-LIMIT": "the generalised map run to its time-averaged sharpness",
+    "DNL-T1": "GD against the predicted dynamics over one cycle, at several epsilon",
+    "DNL-SUPER-QUAD": "the quartic toy over three cycles: the cycle-averaged sharpness",
+    "DNL-LONG-LOSS": "GD on the toy over four cycles: the loss at the cycle ends",
     "GAN-A-RED": "200 mpmath GD steps against the (z, s) reduction",
     "GAN-A-DRIFT": "600 GD steps on l(xy)",
     "GAN-A-T4.2": "GD on l(xy) from the EoS start to convergence or divergence",
@@ -40,6 +46,8 @@ SIMULATED = {
     **{f"NET-{s}": "full-batch training of a network" for s in ("SHARPEN", "LOSS", "D4", "C1", "DAMIAN", "SQRT")},
 }
 
+PENDING = {"DNL-T1", "DNL-SUPER-QUAD", "DNL-LONG-LOSS"}
+
 
 @pytest.fixture(scope="module")
 def catalogue() -> dict[str, Property]:
@@ -49,7 +57,7 @@ def catalogue() -> dict[str, Property]:
 def test_every_simulating_property_has_a_sweep_or_a_stated_exemption(catalogue: dict[str, Property]) -> None:
     assert set(SIMULATED) <= set(catalogue), "a simulating property left the catalogue: update SIMULATED"
     missing = {i for i in SIMULATED if catalogue[i].sweep is None and not catalogue[i].sweep_exempt.strip()}
-    assert not missing, f"simulating, without a sweep or a stated exemption: {sorted(missing)}"
+    assert missing == PENDING, f"without a sweep or a stated exemption: {sorted(missing)}; PENDING: {sorted(PENDING)}"
 
 
 def test_every_jax_property_is_classified(catalogue: dict[str, Property]) -> None:
