@@ -164,3 +164,36 @@ def l3_sweep(order: float, tol: float) -> Sweep:
         return np.where(measurable, tol - np.abs(slope - order), np.inf)
 
     return Sweep(draw, margin, worst=3, sizes=L3_SIZES, size_reason=L3_REASON)
+
+
+# ---- DNL-SUPER-QUAD ----------------------------------------------------------------------------------------
+SUPER_SIZES = {"quick": 300, "ci": 1_000, "thorough": 10_000}
+SUPER_REASON = "each instance is a run of the quartic toy over three oscillation cycles (up to ~2e4 steps)"
+
+
+def super_quad_sweep(coef: float, above: bool, tol: float) -> Sweep:
+    """DNL-SUPER-QUAD's margin: min(tol - relative error of the cycle-averaged S - 2/eta against coef c4 delta^2,
+    average / (c4 delta^2/3)) (``above``), or -average / (c4 delta^2/3) (the mutant), as the check; NaN where
+    the orbit does not complete its cycles (ranked first: the check is undecided there, worth a look)."""
+    from checker.sweep_kernels.damian import cycle_average_shifts
+
+    def draw(rng: np.random.Generator, n: int) -> Mapping[str, np.ndarray]:
+        return {
+            "eps": rng.uniform(0.004, 0.012, n),
+            "alpha": rng.uniform(0.3, 3.0, n),
+            "beta": rng.uniform(0.3, 3.0, n),
+            "g": rng.uniform(0.03, 0.25, n),
+            "amp": rng.uniform(0.002, 0.02, n),
+        }
+
+    def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
+        alpha, beta = arr["alpha"], arr["beta"]
+        c4 = arr["g"] * beta / np.sqrt(2 * alpha)
+        shift = cycle_average_shifts(arr["eps"], alpha, beta, c4, arr["amp"])
+        scale = c4 * 2 * alpha / beta / 3
+        pred = coef * c4 * 2 * alpha / beta
+        if above:
+            return np.asarray(np.minimum(tol - np.abs(shift - pred) / np.abs(pred), shift / scale), dtype=float)
+        return np.asarray(-shift / scale, dtype=float)
+
+    return Sweep(draw, margin, worst=3, sizes=SUPER_SIZES, size_reason=SUPER_REASON)

@@ -30,7 +30,7 @@ from checker.property import Property, Source, proves_class, require
 from checker.simulate import damian_projection
 from checker.sweep import IDENTITY_EXEMPT
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
-from properties._sweeps_dnl import gen_limit_sweep, l3_sweep, pred_sweep
+from properties._sweeps_dnl import gen_limit_sweep, l3_sweep, pred_sweep, super_quad_sweep
 
 PAPER = "damian2023"
 ARXIV = "2209.15594"
@@ -1155,6 +1155,7 @@ def make_super_quad(coef: sp.Expr = THIRD, above: bool = True, tol: float = 0.05
         check=check,
         recheck=recheck,
         max_examples={"quick": 6, "ci": 20},
+        sweep=super_quad_sweep(float(coef), above, tol),
     )
 
 

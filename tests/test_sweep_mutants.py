@@ -52,6 +52,12 @@ CASES: list[tuple[str, Callable[[], Property], Callable[[], Property], int]] = [
         lambda: damian2023.make_gen_limit(coef=sp.Rational(3, 10)),
         100,
     ),
+    (
+        "DNL-SUPER-QUAD at or below 2/eta",
+        damian2023.make_super_quad,
+        lambda: damian2023.make_super_quad(above=False),
+        100,
+    ),
     ("GAN-A-NF other Lambert-W branch", gan2026a.make_nf, lambda: gan2026a.make_nf(branch_swap=True), 200),
     ("GAN-A-T4.2 roles swapped", gan2026a.make_t42, lambda: gan2026a.make_t42(stable_sign=-1), 400),
     ("GAN-A-T4.3 gap constant 4", gan2026a.make_t43, lambda: gan2026a.make_t43(gap_coefficient=4), 8),
