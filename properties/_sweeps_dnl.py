@@ -197,3 +197,40 @@ def super_quad_sweep(coef: float, above: bool, tol: float) -> Sweep:
         return np.asarray(-shift / scale, dtype=float)
 
     return Sweep(draw, margin, worst=3, sizes=SUPER_SIZES, size_reason=SUPER_REASON)
+
+
+# ---- DNL-LONG-LOSS -----------------------------------------------------------------------------------------
+LONG_SIZES = {"quick": 1_000, "ci": 5_000, "thorough": 50_000}
+LONG_REASON = "each instance is a GD run over four oscillation cycles (up to ~3e4 steps)"
+
+
+def long_loss_sweep(rate_factor: float, projected: bool, tol: float, cycles: int) -> Sweep:
+    """DNL-LONG-LOSS's margin: min(tol - relative error of the long-timescale rate, the smallest per-cycle drop
+    in units of the constrained rate), as the check; +inf where the loss never rose (outside the statement)
+    and NaN (ranked first) where the cycles did not complete."""
+    from checker.sweep_kernels.damian import cycle_end_losses
+
+    def draw(rng: np.random.Generator, n: int) -> Mapping[str, np.ndarray]:
+        return {
+            "eps": rng.uniform(0.005, 0.03, n),
+            "alpha": rng.uniform(0.3, 3.0, n),
+            "beta": rng.uniform(0.3, 3.0, n),
+            "k": rng.uniform(0.5, 3.0, n),
+            "r": rng.uniform(0.005, 0.03, n),
+        }
+
+    def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
+        alpha, beta = arr["alpha"], arr["beta"]
+        gamma = np.sqrt(arr["k"] * alpha * alpha / beta)
+        losses, times, rises = cycle_end_losses(arr["eps"], alpha, beta, gamma, arr["r"], cycles)
+        eta = arr["eps"] / np.sqrt(2 * alpha)
+        projected_rate = eta * gamma * gamma
+        base = projected_rate if projected else eta * (gamma * gamma + alpha * alpha / beta)
+        claimed = rate_factor * base
+        rate = -(losses[:, -1] - losses[:, 0]) / (times[:, -1] - times[:, 0])
+        err = np.abs(rate - claimed) / claimed
+        drops = (losses[:, :-1] - losses[:, 1:]) / (projected_rate[:, None] * np.diff(times, axis=1))
+        m = np.minimum(tol - err, drops.min(axis=1))
+        return np.asarray(np.where(rises > 0, m, np.inf), dtype=float)
+
+    return Sweep(draw, margin, worst=3, sizes=LONG_SIZES, size_reason=LONG_REASON)

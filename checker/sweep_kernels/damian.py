@@ -43,3 +43,36 @@ def cycle_average_shifts(
         keep = ~done & np.isfinite(x) & (np.abs(x) <= 100 * d) & (t < bud)
         live, x, y, e, a, b, k, d, ys, bud = (v[keep] for v in (live, x, y, e, a, b, k, d, ys, bud))
     return out
+
+
+def cycle_end_losses(
+    eps: np.ndarray, alpha: np.ndarray, beta: np.ndarray, gamma: np.ndarray, r: np.ndarray, cycles: int = 4
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``checker.models.damian_cycles.cycle_end_losses`` for many instances at once: the loss and the step at
+    the end of each of ``cycles`` + 1 cycle ends (shape (n, cycles + 1), NaN where the budget ran out first)
+    and the number of steps at which the loss rose."""
+    eta = eps / np.sqrt(2 * alpha)
+    x, y, z = r * np.sqrt(2 * alpha / beta), np.zeros(eps.shape), np.zeros(eps.shape)
+    budget = (6 * (cycles + 1) * 2 * math.pi / eps).astype(int)
+    losses = np.full((eps.size, cycles + 1), np.nan)
+    times = np.full((eps.size, cycles + 1), np.nan)
+    rises, ends = np.zeros(eps.shape, int), np.zeros(eps.shape, int)
+    live = np.arange(eps.size)
+    e, a, b, g, bud = eta, alpha, beta, gamma, budget
+    prev = (2 / e + y) * x * x / 2 - a / b * y - g * z
+    t = 1
+    while live.size:
+        x1, y1 = -(1 + e * y) * x, y + e * (a - 0.5 * b * x * x)
+        z1 = z + e * g
+        cur = (2 / e + y1) * x1 * x1 / 2 - a / b * y1 - g * z1
+        rises[live] += cur > prev
+        up = (y < 0) & (y1 >= 0)
+        idx = live[up]
+        losses[idx, ends[idx]] = cur[up]
+        times[idx, ends[idx]] = t
+        ends[idx] += 1
+        keep = (ends[live] < cycles + 1) & (t < bud)
+        x, y, z, prev = x1, y1, z1, cur
+        live, x, y, z, prev, e, a, b, g, bud = (v[keep] for v in (live, x, y, z, prev, e, a, b, g, bud))
+        t += 1
+    return losses, times, rises
