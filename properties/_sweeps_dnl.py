@@ -234,3 +234,33 @@ def long_loss_sweep(rate_factor: float, projected: bool, tol: float, cycles: int
         return np.asarray(np.where(rises > 0, m, np.inf), dtype=float)
 
     return Sweep(draw, margin, worst=3, sizes=LONG_SIZES, size_reason=LONG_REASON)
+
+
+# ---- DNL-T1 ------------------------------------------------------------------------------------------------
+T1_SIZES = {"quick": 100, "ci": 300, "thorough": 3_000}
+T1_REASON = "each instance is seven one-cycle runs of GD and eq. (3) (epsilon halved six times; up to ~7e3 steps)"
+
+
+def t1_sweep(order: float, tol: float, eps0: float) -> Sweep:
+    """DNL-T1's margin: the settled coupling order - (order - tol), as the check; +inf where the order does not
+    settle (the check is undecided there)."""
+    from checker.sweep_kernels.damian import coupling_orders
+
+    def draw(rng: np.random.Generator, n: int) -> Mapping[str, np.ndarray]:
+        sign = rng.choice([-1.0, 1.0], n)
+        low = rng.random(n) < 0.5
+        return {
+            "eta": rng.uniform(0.01, 0.2, n),
+            "beta": rng.uniform(0.3, 3.0, n),
+            "p0": sign * rng.uniform(0.005, 0.05, n),
+            "r": np.where(low, rng.uniform(0.3, 0.8, n), rng.uniform(1.25, 2.0, n)),
+            "v": rng.uniform(-0.5, 0.5, n),
+        }
+
+    def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
+        eta, beta = arr["eta"], arr["beta"]
+        kappa = 3 * beta * arr["p0"] * eta / eps0  # as the check's kappa_of
+        fitted, decided = coupling_orders(eps0, eta, beta, kappa, arr["r"], arr["v"])
+        return np.asarray(np.where(decided, fitted - (order - tol), np.inf), dtype=float)
+
+    return Sweep(draw, margin, worst=3, sizes=T1_SIZES, size_reason=T1_REASON)

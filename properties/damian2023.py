@@ -30,7 +30,7 @@ from checker.property import Property, Source, proves_class, require
 from checker.simulate import damian_projection
 from checker.sweep import IDENTITY_EXEMPT
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
-from properties._sweeps_dnl import gen_limit_sweep, l3_sweep, long_loss_sweep, pred_sweep, super_quad_sweep
+from properties._sweeps_dnl import gen_limit_sweep, l3_sweep, long_loss_sweep, pred_sweep, super_quad_sweep, t1_sweep
 
 PAPER = "damian2023"
 ARXIV = "2209.15594"
@@ -1066,6 +1066,7 @@ def make_t1(order: float = 1.0, tol: float = 0.25, eps0: float = 0.04) -> Proper
         check=check,
         recheck=recheck,
         max_examples={"quick": 6, "ci": 20},
+        sweep=t1_sweep(order, tol, eps0),
     )
 
 

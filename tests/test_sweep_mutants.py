@@ -59,6 +59,7 @@ CASES: list[tuple[str, Callable[[], Property], Callable[[], Property], int]] = [
         100,
     ),
     ("DNL-LONG-LOSS rate 1.1x", damian2023.make_long_loss, lambda: damian2023.make_long_loss(rate_factor=1.1), 300),
+    ("DNL-T1 order 2", damian2023.make_t1, lambda: damian2023.make_t1(order=2.0), 30),
     ("GAN-A-NF other Lambert-W branch", gan2026a.make_nf, lambda: gan2026a.make_nf(branch_swap=True), 200),
     ("GAN-A-T4.2 roles swapped", gan2026a.make_t42, lambda: gan2026a.make_t42(stable_sign=-1), 400),
     ("GAN-A-T4.3 gap constant 4", gan2026a.make_t43, lambda: gan2026a.make_t43(gap_coefficient=4), 8),
