@@ -499,3 +499,12 @@ def test_ctrl_c_ends_a_run_at_once_with_its_results_so_far(jobs, tmp_path):
     assert time.monotonic() - started < 30
     assert proc.returncode == common.EXIT_BAD_INPUT
     assert "interrupted" in err and "Traceback" not in err, err
+
+
+def test_verify_prints_its_own_legend(tmp_path, capsys):
+    """OK / ok / FAIL / -- are explained in the output itself, not only in --help."""
+    code, out, err = _run(["verify", str(_report(tmp_path))], capsys)
+    assert code in (common.EXIT_OK, common.EXIT_REFUTED), err
+    legend = out.splitlines()[-1]
+    for mark in ("OK certificates re-verified", "ok a supporting", "FAIL a certificate", "-- no certificate"):
+        assert mark in legend

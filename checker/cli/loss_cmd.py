@@ -23,7 +23,8 @@ from typing import Any
 import click
 
 from checker.backends.precision import REFINE_BITS_MAX, USER_BITS_MAX, USER_BITS_MIN
-from checker.cli.common import ETA, SEED, fail, parse_eta
+from checker.cli.common import ETA, EXIT_BAD_INPUT, SEED, fail, parse_eta
+from checker.cli.progress import StderrProgress
 
 MIN_PREC, MAX_PREC = USER_BITS_MIN, USER_BITS_MAX
 MAX_RUNS = 10_000_000
@@ -119,9 +120,8 @@ def command(
 
         check_writable(out_dir)
 
-    def say(msg: str) -> None:
-        if not as_json:  # on stderr, in a terminal or not: a long simulation must not look hung
-            click.echo(f"  ... {msg}", err=True)
+    # Phases and batch counts on stderr, in a terminal or not: a long simulation must not look hung.
+    say = StderrProgress(enabled=not as_json)
 
     result: Any
     if ranges:
@@ -147,15 +147,16 @@ def command(
             seed=seed,
             progress=say,
         )
+    say.close()
     payload = result.to_json()
-    if out_dir is not None:
-        from checker.lossval.claims import to_record
-
-        record = to_record(result, ["eoscheck", *sys.argv[1:]], started, time.monotonic() - t0, seed)
-        report_path = _write(record, out_dir)
-        payload["report"] = str(report_path)
-        payload["report_html"] = str(_render_html(report_path))
+    # Results first, the report after: a report that cannot be written (full disk, a directory that became
+    # read-only) must not lose a run of minutes. With --json the payload says what was not written.
+    problems: list[str] = []
     if as_json:
+        if out_dir is not None:
+            problems = _save(result, out_dir, started, t0, seed, payload)
+            if problems:
+                payload["output_errors"] = problems
         click.echo(json.dumps(payload, indent=2, allow_nan=False))
     else:
         from checker.lossval.text import render
@@ -163,8 +164,43 @@ def command(
         for line in render(result):
             click.echo(line)
         if out_dir is not None:
-            click.echo(f"report: {payload['report']} (rendered: {payload['report_html']})")
-    return int(result.exit_code)
+            problems = _save(result, out_dir, started, t0, seed, payload)
+            if payload.get("report"):
+                rendered = f" (rendered: {payload['report_html']})" if payload.get("report_html") else ""
+                click.echo(f"report: {payload['report']}{rendered}")
+    for problem in problems:
+        click.echo(f"eoscheck: error: {problem}; the results above are complete", err=True)
+    return EXIT_BAD_INPUT if problems else int(result.exit_code)
+
+
+def _save(result: Any, out_dir: Path, started: str, t0: float, seed: int, payload: dict[str, Any]) -> list[str]:
+    """Write the JSON report, then its HTML; fill payload's report paths; return what could not be written.
+
+    Each file is written atomically (whole or absent). A JSON report that was written stays when only its
+    HTML rendering fails: it is complete, and `eoscheck report` renders it later.
+    """
+    from checker.errors import UserInputError
+    from checker.lossval.claims import to_record
+
+    record = to_record(result, ["eoscheck", *sys.argv[1:]], started, time.monotonic() - t0, seed)
+    payload["report"] = payload["report_html"] = None
+    try:
+        report_path = _write(record, out_dir)
+    except (OSError, UserInputError) as exc:
+        return [f"the report was not written to {out_dir}: {_why(exc)}"]
+    payload["report"] = str(report_path)
+    try:
+        payload["report_html"] = str(_render_html(report_path))
+    except (OSError, UserInputError) as exc:
+        return [
+            f"the report's HTML was not written ({_why(exc)}); {report_path} is complete: render it later "
+            f"with 'eoscheck report {report_path}'"
+        ]
+    return []
+
+
+def _why(exc: BaseException) -> str:
+    return str(exc.strerror or exc) if isinstance(exc, OSError) else str(exc)
 
 
 def _parse_params(pairs: tuple[str, ...]) -> tuple[dict[str, str], dict[str, tuple[Fraction, Fraction]]]:

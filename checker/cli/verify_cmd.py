@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from checker.cli.common import EXIT_OK, EXIT_REFUTED, fail, print_json
+from checker.cli.common import EXIT_OK, EXIT_REFUTED, OUTPUT_LEGEND, fail, print_json
 
 
 @click.command(
@@ -61,4 +61,5 @@ def command(report: Path, as_json: bool, budget: float) -> int:
             f"{sum(f.status == 'supported' for f in findings)} supporting, "
             f"{sum(f.status == 'skipped' for f in findings)} without certificates"
         )
+        click.echo(OUTPUT_LEGEND["verify"])  # the marks above are terse: say what they mean where they are read
     return EXIT_REFUTED if failed else EXIT_OK

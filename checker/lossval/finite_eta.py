@@ -25,6 +25,7 @@ simulations reach the T4.3 regime (r sigma_0 >> 1) when alpha > 0, and the diver
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +72,17 @@ def default_etas(a: float, z: float, alpha: float | None = None) -> list[float]:
     return out
 
 
+def p_float(p: Any) -> float:
+    """P's midpoint as a double for the float work (simulation predictions, the 2-cycle diagram).
+
+    0.0 where |P| is below the double range although its ball may exclude 0 (a loss rescaled by 1e-170 in z
+    has P ~ 1e-341): the 2-cycle amplitude sqrt(sigma/P) is then beyond every double, and GAN-A-NF's
+    prediction is its P -> 0 limit sigma_f = -sigma_0, which is what 0.0 gives.
+    """
+    value = float(p.mid())
+    return value if not math.isfinite(value) or abs(value) >= sys.float_info.min else 0.0
+
+
 @dataclass
 class EtaAnalysis:
     eta: float
@@ -104,22 +116,45 @@ def analyse_eta(alpha: Num, a: Num, b: Num, z: Num, eta_value: float, eta_ball: 
         regime = "invalid: s_c <= 2|z*| (no threshold crossing on the hyperbola; k <= 0); take a smaller eta"
     elif p > 0 and k / (4 * p) > MIRROR_GAP:
         regime = (
-            f"mirror regime: k/(4P) = {float((k / (4 * p)).mid()):.3g} > {MIRROR_GAP}, so r sigma_0 << 1 "
+            f"mirror regime: k/(4P) = {_short(k / (4 * p))} > {MIRROR_GAP}, so r sigma_0 << 1 "
             "for every small "
             "overshoot and GAN-A-T4.3 does not apply; GAN-A-NF predicts the final sharpness ~ (2 + sigma_f)/eta with "
             "sigma_f ~ -sigma_0 (the mirror of the start, e.g. square loss), not a fixed limit"
         )
     elif p > 0:
         regime = (
-            f"valid for overshoots sigma_0 >> k/(4P) = {float((k / (4 * p)).mid()):.3g} "
+            f"valid for overshoots sigma_0 >> k/(4P) = {_short(k / (4 * p))} "
             "(r sigma_0 >> 1, the delta gap), "
             "small sigma_0, D > 0; below that the Lambert-W prediction (GAN-A-NF) applies; " + T43_PROVENANCE
         )
     elif p < 0:
         regime = (
-            f"subcritical (P < 0): divergence predicted once sigma_0 > k/(4|P|) = {float((k / (-4 * p)).mid()):.3g}; "
+            f"subcritical (P < 0): divergence predicted once sigma_0 > k/(4|P|) = {_short(k / (-4 * p))}; "
             "no final sharpness"
         )
+    elif p.is_exact() and p == 0:
+        regime = (
+            "P = 0 exactly: the non-generic flip; the theory's hypothesis P != 0 fails at this eta, so neither a "
+            "2-cycle nor a final sharpness is predicted (higher-order terms decide)"
+        )
     else:
-        regime = "P encloses 0: the flip's criticality is undecided at this eta"
+        regime = (
+            "P encloses 0: the flip's criticality is undecided at this eta (the theory needs P != 0; more --prec may "
+            "decide its sign, or P = 0 here, the non-generic case)"
+        )
+    if (p > 0 or p < 0) and p_float(p) == 0.0:
+        regime += (
+            f"; |P| < {sys.float_info.min:.3g} is below the double range: no 2-cycle diagram, and the simulations are "
+            "compared with the P -> 0 limit of GAN-A-NF"
+        )
     return EtaAnalysis(eta_value, s_c, p, k, lim, regime)
+
+
+def _short(ball: Any) -> str:
+    """A ball's midpoint in 3 digits, also beyond the double range (k/(4P) is ~1e340 when P is ~1e-341)."""
+    value = float(ball.mid())
+    return (
+        f"{value:.3g}"
+        if math.isfinite(value) and (value == 0 or abs(value) >= sys.float_info.min)
+        else ball.mid().str(3, radius=False)
+    )

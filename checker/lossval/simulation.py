@@ -23,6 +23,7 @@ import numpy as np
 
 from checker.lossval.finite_eta import nf_final_sigma_array
 from checker.models.product.starts import eos_start
+from checker.progress import BatchProgress
 from checker.verdict import Verdict
 
 SIGMA_LO, SIGMA_HI = 0.01, 0.1
@@ -105,7 +106,9 @@ def simulate(
     seed: int = 0,
     mp_replays: int = MP_REPLAYS,
     sigma_range: tuple[float, float] = (SIGMA_LO, SIGMA_HI),
+    progress: BatchProgress | None = None,
 ) -> SimulationEvidence:
+    """The evidence block for one (minimiser, eta); ``progress(done, total)`` follows the float batch."""
     from checker.backends import jax_backend  # noqa: F401 - enables float64 before JAX is used
     from checker.simulate.product_jax import simulate_product_batch
 
@@ -114,7 +117,7 @@ def simulate(
         return _empty(eta, runs, steps, "s_0 < 2|z*| for these overshoots: no start on the hyperbola")
     # |grad L| ~ a sqrt(s) |u|: stopping at 1e-8 leaves a sharpness change O(u^2), far below the tolerance
     grad_tol = 1e-8 * max(1.0, abs(a) * math.sqrt(2 / (eta * a)))
-    res = simulate_product_batch(loss, x0, y0, eta, steps=steps, grad_tol=grad_tol)
+    res = simulate_product_batch(loss, x0, y0, eta, steps=steps, grad_tol=grad_tol, progress=progress)
     conv, div = res.converged, res.diverged
     osc = res.oscillating
     lam = res.sharpness

@@ -5,6 +5,7 @@ Plain lines (the CLI echoes them); numbers come from the typed result, balls pri
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +22,10 @@ def num(ball: Any, digits: int = 8) -> str:
     if ball is None or not ball.is_finite():
         return "n/a"
     mid, rad = float(ball.mid()), float(ball.rad())
+    if (mid == 0 and not ball.mid().is_zero()) or not math.isfinite(mid):  # beyond the double range: arb's digits
+        return str(ball.mid().str(digits, radius=False)) + (
+            " (exact)" if ball.is_exact() else f" (+/- {ball.rad().str(2, radius=False)})"
+        )
     if rad == 0:
         return f"{mid:.{digits}g} (exact)"
     if mid != 0 and rad / abs(mid) < 10.0**-digits:

@@ -28,6 +28,7 @@ from checker.lossval.cover import Piece, build_cover
 from checker.lossval.result import EtaResult, LossValidation, MinimiserResult, enc
 from checker.lossval.simulation import SIGMA_HI, SIGMA_LO
 from checker.parse import Z
+from checker.progress import counter
 from checker.series import bifurcation
 from checker.verdict import Evidence, EvidenceClass, Verdict
 
@@ -142,9 +143,22 @@ def _minimiser(
 
         for er in res.etas:
             progress(f"minimiser {index}: simulating eta={er.eta:g} ({runs} runs)")
-            p_f = float(er.analysis.P.mid())
+            p_f = finite_eta.p_float(er.analysis.P)
             k_f = float(finite_eta.k_coeff(af, zf, er.eta))
-            ev = run_sim(loss, zf, af, p_f, k_f, er.eta, runs=runs, steps=steps, seed=seed, sigma_range=sigma_range)
+            counts = counter(progress, f"minimiser {index}: simulating eta={er.eta:g}")
+            ev = run_sim(
+                loss,
+                zf,
+                af,
+                p_f,
+                k_f,
+                er.eta,
+                runs=runs,
+                steps=steps,
+                seed=seed,
+                sigma_range=sigma_range,
+                progress=counts,
+            )
             er.simulation = ev
             contradicts = (st.kind == "product-stable" and p_f > 0 and ev.diverged_fraction > 0) or (
                 st.kind == "not-product-stable"
@@ -161,9 +175,9 @@ def _minimiser(
 def _diagram(loss: Loss, st: Stability, er: EtaResult) -> dict[str, Any] | None:
     """Certified 2-cycles at a grid of overshoots (at the first eta) next to u^2 = sigma/P."""
     P = er.analysis.P
-    if not (P > 0 or P < 0):
+    p_f = finite_eta.p_float(P)
+    if not (P > 0 or P < 0) or p_f == 0.0:  # P = 0 or undecided; or too small for doubles: sqrt(sigma/P) overflows
         return None
-    p_f = float(P.mid())
     sig, us, stable, certified, points = [], [], [], [], []
     for sigma in default_sigmas(p_f):
         r = certify_period2(loss, st.box, st.a, er.eta, sigma, p_f, prec=max(st.prec, 128))
