@@ -69,7 +69,8 @@ the results are still printed and the exit code is 2)."""
     type=click.FloatRange(min=0),
     default=DEFAULT_EXAMPLE_TIMEOUT_S,
     show_default=True,
-    help="seconds one example of a check may take before the claim is UNDECIDED (timed out); 0: no limit",
+    help="seconds one example of a check may take before the claim is UNDECIDED (timed out); 0: no limit. "
+    "Python code is stopped at once; a long call into C (a compiled kernel, a huge ball product) when it returns",
 )
 def command(
     targets: tuple[str, ...],
