@@ -94,7 +94,7 @@ def _new_targets(
     best_batch = max(batch_ratios, key=lambda b: batch_ratios[b]) if batch_ratios else None
     warm = next((r for r in cold_rows if r.variant == "this tree, cache warm"), None)
     first = next((r for r in cold_rows if r.variant.startswith("this tree, first run")), None)
-    base = next((r for r in cold_rows if r.variant.startswith("baseline")), None)
+    base = next((r for r in cold_rows if r.variant.startswith("previous release")), None)
     cold = (
         f"{warm.wall_s:.2f} s with the persistent cache warm, {first.wall_s:.2f} s on a first run "
         f"(baseline {base.wall_s:.2f} s: {base.wall_s / warm.wall_s:.2f}x and {base.wall_s / first.wall_s:.2f}x)"

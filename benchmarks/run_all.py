@@ -138,7 +138,7 @@ def _certified_section(rows: list[certified_batch.CertRow]) -> list[str]:
 
 def _cold_section(rows: list[cold_loss.ColdRow]) -> list[str]:
     out = ["## 6. Cold `eoscheck loss`: this tree vs the baseline, same run", "", cold_loss.__doc__.strip(), ""]
-    base = next((r for r in rows if r.variant.startswith("baseline") and r.wall_s), None)
+    base = next((r for r in rows if r.variant.startswith("previous release") and r.wall_s), None)
     body = [
         [
             r.variant,

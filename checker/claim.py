@@ -10,27 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.formal import formal_for
+from checker.jsonable import jsonable as jsonable  # re-exported: callers import it from here
 from checker.property import Property
-from checker.verdict import Enclosure, Evidence, Provenance, Verdict
-
-
-def jsonable(value: Any) -> Any:
-    """Numbers, enclosures, arrays and nested containers to plain JSON values."""
-    if isinstance(value, Enclosure):
-        return value.to_json()
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if hasattr(value, "tolist"):  # numpy arrays and scalars
-        return jsonable(value.tolist())
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return repr(value)  # JSON has no NaN/inf; keep them visible as strings
-        return value
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
+from checker.verdict import Evidence, Provenance, Verdict
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from checker.claim import jsonable
+from checker.jsonable import jsonable
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
 
 if TYPE_CHECKING:

@@ -13,7 +13,9 @@ import mpmath
 from checker.backends.mp import mp_precision
 from checker.loss import Loss
 from checker.models import product
+from checker.parse import Z
 from checker.simulate import validate
+from checker.simulate.mp_fixed import mp_fixed_function
 
 
 @dataclass
@@ -49,22 +51,29 @@ def simulate_product_mp(
     validate.check_eta(eta)
     validate.check_start(x0, y0)
     validate.check_steps(steps)
-    l1, l2 = loss.mp(1), loss.mp(2)
     out = Trajectory()
+    with mpmath.workprec(64):  # exact for any float; mpf values keep their own precision
+        bound = mpmath.mpf(diverge_bound)  # the same comparison as with the float, without a conversion per step
     with mp_precision(dps):
+        # built under the run's precision: constants evaluated once, shared subexpressions once per step
+        l1 = mp_fixed_function(loss.derivative(1), Z)
         x, y, h = mpmath.mpf(x0), mpmath.mpf(y0), mpmath.mpf(eta)
         tol = mpmath.mpf(grad_tol)
+        # |g1| sqrt(x^2 + y^2) >= |g1| max(|x|, |y|) / 2 even after rounding: a float screen that skips the
+        # exact test (and its square root) only where the exact test is certainly false.
+        screen = 2.0 * float(tol)
         for t in range(steps + 1):
             if record_every and t % record_every == 0:
                 out.t.append(t)
                 out.x.append(x)
                 out.y.append(y)
             z = x * y
-            if not mpmath.isfinite(z) or abs(z) > diverge_bound:
+            if not mpmath.isfinite(z) or abs(z) > bound:
                 out.status = "diverged"
                 break
             g1 = l1(z)
-            if tol > 0 and abs(g1) * mpmath.sqrt(x * x + y * y) <= tol:
+            near = tol > 0 and not abs(float(g1)) * max(abs(float(x)), abs(float(y))) > screen
+            if near and abs(g1) * mpmath.sqrt(x * x + y * y) <= tol:
                 out.status = "converged"
                 break
             if t == steps:
@@ -78,5 +87,6 @@ def simulate_product_mp(
             out.y.append(y)
         if out.status != "diverged":
             z, s = x * y, x * x + y * y
+            l2 = mp_fixed_function(loss.derivative(2), Z)
             out.final_sharpness = product.sharpness(z, s, l1(z), l2(z), mpmath.sqrt)
     return out
