@@ -161,8 +161,8 @@ def pow_int(a: Iv, n: int) -> Iv:
     return low, high
 
 
-def constant(value: sp.Rational, like: Arr) -> Iv:
-    """An enclosure of the exact rational ``value``: a point if it is a float, else its two float neighbours."""
+def constant_bounds(value: sp.Rational) -> tuple[float, float]:
+    """Floats enclosing the exact rational ``value``: a point if it is a float, else its two float neighbours."""
     p, q = int(value.p), int(value.q)
     try:
         f = p / q  # correctly rounded
@@ -171,6 +171,12 @@ def constant(value: sp.Rational, like: Arr) -> Iv:
     exact = np.isfinite(f) and Fraction(f) == Fraction(p, q)
     lo = f if exact else float(np.nextafter(f, -_INF))
     hi = f if exact else float(np.nextafter(f, _INF))
+    return lo, hi
+
+
+def constant(value: sp.Rational, like: Arr) -> Iv:
+    """An enclosure of the exact rational ``value`` (:func:`constant_bounds`) shaped like ``like``."""
+    lo, hi = constant_bounds(value)
     return np.full_like(like, lo), np.full_like(like, hi)
 
 
@@ -239,6 +245,13 @@ class IntervalBatch:
     sup_abs: Arr  # an upper bound of max(|x_t|, |y_t|) over t = 0..stop_step: certified boundedness
     steps: int
 
+    def reshaped(self, shape: tuple[int, ...]) -> IntervalBatch:
+        return IntervalBatch(
+            *(a.reshape(shape) for a in (self.x_lo, self.x_hi, self.y_lo, self.y_hi, self.status, self.stop_step)),
+            sup_abs=self.sup_abs.reshape(shape),
+            steps=self.steps,
+        )
+
     @property
     def certified(self) -> Arr:
         """True where every step up to ``steps`` is enclosed (the run neither lost precision nor diverged)."""
@@ -276,6 +289,30 @@ def step(x: Iv, y: Iv, eta: Arr, l1: IvFn, l2: IvFn) -> tuple[Iv, Iv]:
     return (_down(nx[0] - sx), _up(nx[1] + sx)), (_down(ny[0] - sy), _up(ny[1] + sy))
 
 
+@lru_cache(maxsize=64)
+def _programs(loss: Loss) -> tuple[tuple[Arr, Arr, int, int], tuple[Arr, Arr, int, int]]:
+    from checker.simulate.interval_kernel import lower
+
+    return lower(loss.derivative(1)), lower(loss.derivative(2))
+
+
+def _compiled_batch(
+    loss: Loss, x0: Arr, y0: Arr, eta: Arr, steps: int, max_radius: float, diverge_bound: float
+) -> IntervalBatch | None:
+    """The batch through the compiled kernel; None when numba is not installed."""
+    try:
+        from checker.simulate.interval_kernel import kernel
+
+        run = kernel()
+    except ImportError:
+        return None
+    (o1, d1, n1, r1), (o2, d2, n2, r2) = _programs(loss)
+    n = x0.size
+    res, status, stop = np.empty((n, 5)), np.zeros(n, np.int8), np.zeros(n, np.int64)
+    run(x0, y0, eta, steps, float(max_radius), float(diverge_bound), o1, d1, n1, r1, o2, d2, n2, r2, res, status, stop)
+    return IntervalBatch(res[:, 0], res[:, 1], res[:, 2], res[:, 3], status, stop, res[:, 4], steps)
+
+
 def simulate_interval_batch(
     loss: Loss,
     x0: Any,
@@ -285,13 +322,19 @@ def simulate_interval_batch(
     steps: int,
     max_radius: float = 1e-6,
     diverge_bound: float = 1e6,
+    engine: str = "auto",
 ) -> IntervalBatch:
     """Certified GD from every float (x0[i], y0[i]) with the float learning rate eta[i] (broadcast).
 
     The inputs are taken as the exact reals their float64 values denote. A trajectory stops as DIVERGED
     once |xy| > ``diverge_bound`` is proved, as LOST once an enclosure is wider than ``2 max_radius`` (or
     not finite); a stopped trajectory keeps its last enclosure.
+
+    ``engine``: "numba" (one compiled loop per trajectory, ``interval_kernel``; the same floats as numpy),
+    "numpy" (one array operation per interval operation), or "auto": numba when it is installed.
     """
+    if engine not in {"auto", "numba", "numpy"}:
+        raise UserInputError(f"engine must be auto, numba or numpy, not {engine!r}")
     check_ieee()
     if int(steps) != steps or steps < 0:
         raise UserInputError(f"steps must be an integer >= 0, not {steps}")
@@ -305,6 +348,12 @@ def simulate_interval_batch(
         raise UserInputError("eta must be finite and > 0")
     l1, l2 = derivative_enclosures(loss)
     shape = x0.shape
+    if engine != "numpy":
+        compiled = _compiled_batch(loss, x0.ravel(), y0.ravel(), eta.ravel(), int(steps), max_radius, diverge_bound)
+        if compiled is not None or engine == "numba":
+            if compiled is None:
+                raise UserInputError("engine 'numba' needs numba installed (pip install numba)")
+            return compiled.reshaped(shape)
     x: Iv = (x0.ravel().copy(), x0.ravel().copy())
     y: Iv = (y0.ravel().copy(), y0.ravel().copy())
     h = eta.ravel()
