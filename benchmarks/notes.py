@@ -89,7 +89,7 @@ def _new_targets(
     q_kernel = quiet / bare if quiet and bare else None
     a256 = certified_batch.arb_rate(cert_rows, 256)
     batch_ratios = {
-        r.batch: r.rate / a256 for r in cert_rows if r.impl == "float64 interval batch" and a256 and r.batch >= 1000
+        r.batch: r.rate / a256 for r in cert_rows if r.impl == certified_batch.COMPILED and a256 and r.batch >= 1000
     }
     best_batch = max(batch_ratios, key=lambda b: batch_ratios[b]) if batch_ratios else None
     warm = next((r for r in cold_rows if r.variant == "this tree, cache warm"), None)

@@ -97,14 +97,15 @@ LOSSES = [
 ]
 
 
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
 @pytest.mark.parametrize(("text", "params"), LOSSES)
-def test_trajectories_enclose_arb_trajectories(text: str, params: dict[str, str]) -> None:
+def test_trajectories_enclose_arb_trajectories(text: str, params: dict[str, str], engine: str) -> None:
     loss = Loss.from_string(text, params)
     rng = np.random.default_rng(7)
     n, steps = 12, 60
     x0, y0 = rng.uniform(0.6, 1.4, n), rng.uniform(0.6, 1.4, n)
     eta = rng.uniform(0.05, 0.4, n)
-    res = ib.simulate_interval_batch(loss, x0, y0, eta, steps=steps, max_radius=1e-3)
+    res = ib.simulate_interval_batch(loss, x0, y0, eta, steps=steps, max_radius=1e-3, engine=engine)
     for i in range(n):
         ball = simulate_product_ball(
             loss, x0[i], y0[i], eta[i], steps=steps, prec=256, record_every=steps, max_radius=1

@@ -109,16 +109,14 @@ def _build() -> Callable[..., Any]:
         return a + (abs(a) * ulp + tiny)
 
     @jit
-    def vmin(a: float, b: float) -> float:  # np.minimum: NaN propagates
-        if a != a or b != b:
-            return nan
-        return a if a < b else b
+    def vmin(a: float, b: float) -> float:  # np.minimum: NaN propagates (branch-free, so lanes vectorise)
+        r = a if a < b else b
+        return nan if (a != a) | (b != b) else r
 
     @jit
-    def vmax(a: float, b: float) -> float:  # np.maximum: NaN propagates
-        if a != a or b != b:
-            return nan
-        return a if a > b else b
+    def vmax(a: float, b: float) -> float:  # np.maximum: NaN propagates (branch-free, so lanes vectorise)
+        r = a if a > b else b
+        return nan if (a != a) | (b != b) else r
 
     @jit
     def imul(a0: float, a1: float, b0: float, b1: float) -> tuple[float, float]:
@@ -167,6 +165,19 @@ def _build() -> Callable[..., Any]:
         return low, high
 
     @jit
+    def isq(lo: float, hi: float) -> tuple[float, float]:  # ipow(lo, hi, 2) without its loops (same floats)
+        mlo = lo if lo > 0 else (-hi if hi < 0 else 0.0)
+        mhi = vmax(-lo, hi)
+        return down(mlo * mlo), up(mhi * mhi)
+
+    @jit
+    def icube(lo: float, hi: float) -> tuple[float, float]:  # ipow(lo, hi, 3) unrolled, both branches selected
+        alo, ahi = abs(lo), abs(hi)
+        low_pos, low_neg = down(down(alo * alo) * alo), -up(up(alo * alo) * alo)
+        high_pos, high_neg = up(up(ahi * ahi) * ahi), -down(down(ahi * ahi) * ahi)
+        return (low_pos if lo >= 0 else low_neg), (high_pos if hi >= 0 else high_neg)
+
+    @jit
     def ipow(lo: float, hi: float, n: int) -> tuple[float, float]:
         if n == 0:
             return 1.0, 1.0
@@ -176,26 +187,36 @@ def _build() -> Callable[..., Any]:
         return ipow_pos(lo, hi, n)
 
     @jit
-    def run_program(
-        ops: np.ndarray, data: np.ndarray, out: int, rlo: np.ndarray, rhi: np.ndarray, z0: float, z1: float
-    ) -> tuple[float, float]:
-        rlo[0], rhi[0] = z0, z1
+    def run_program(ops: np.ndarray, data: np.ndarray, rlo: np.ndarray, rhi: np.ndarray, m: int) -> None:
+        """Registers rlo/rhi[r, lane] for lanes < m; row 0 holds the argument. Operation-major, so that each
+        inner loop runs one interval operation over all lanes (vectorisable, independent lanes)."""
         for k in range(ops.shape[0]):
             op, dst, a, b = ops[k, 0], ops[k, 1], ops[k, 2], ops[k, 3]
             if op == CONST:
-                lo, hi = data[k, 0], data[k, 1]
+                for j in range(m):
+                    rlo[dst, j], rhi[dst, j] = data[k, 0], data[k, 1]
             elif op == ADD:
-                lo, hi = down(rlo[a] + rlo[b]), up(rhi[a] + rhi[b])
+                for j in range(m):
+                    rlo[dst, j], rhi[dst, j] = down(rlo[a, j] + rlo[b, j]), up(rhi[a, j] + rhi[b, j])
             elif op == MUL:
-                lo, hi = imul(rlo[a], rhi[a], rlo[b], rhi[b])
+                for j in range(m):
+                    rlo[dst, j], rhi[dst, j] = imul(rlo[a, j], rhi[a, j], rlo[b, j], rhi[b, j])
             elif op == SCALE:
-                lo, hi = iscale(data[k, 0], rlo[a], rhi[a])
+                c = data[k, 0]
+                for j in range(m):
+                    rlo[dst, j], rhi[dst, j] = iscale(c, rlo[a, j], rhi[a, j])
+            elif op == POW and b == 2:  # the common powers without ipow's loops, so the lane loop vectorises
+                for j in range(m):
+                    rlo[dst, j], rhi[dst, j] = isq(rlo[a, j], rhi[a, j])
+            elif op == POW and b == 3:
+                for j in range(m):
+                    rlo[dst, j], rhi[dst, j] = icube(rlo[a, j], rhi[a, j])
             elif op == POW:
-                lo, hi = ipow(rlo[a], rhi[a], b)
+                for j in range(m):
+                    rlo[dst, j], rhi[dst, j] = ipow(rlo[a, j], rhi[a, j], b)
             else:  # DIV (not emitted by ``lower``; kept for completeness of the opcode set)
-                lo, hi = idiv(rlo[a], rhi[a], rlo[b], rhi[b])
-            rlo[dst], rhi[dst] = lo, hi
-        return rlo[out], rhi[out]
+                for j in range(m):
+                    rlo[dst, j], rhi[dst, j] = idiv(rlo[a, j], rhi[a, j], rlo[b, j], rhi[b, j])
 
     @jit
     def mag(a0: float, a1: float) -> float:
@@ -220,57 +241,95 @@ def _build() -> Callable[..., Any]:
         res: np.ndarray,
         status: np.ndarray,
         stop: np.ndarray,
+        block: int,
     ) -> None:
         n = x0.size
-        for i in numba.prange(n):
-            r1lo, r1hi = np.empty(nreg1), np.empty(nreg1)
-            r2lo, r2hi = np.empty(nreg2), np.empty(nreg2)
-            h = eta[i]
-            xl, xh, yl, yh = x0[i], x0[i], y0[i], y0[i]
-            sup = vmax(abs(xl), abs(yl))
-            st, stp = 0, steps
+        nblocks = (n + block - 1) // block
+        for blk in numba.prange(nblocks):
+            i0 = blk * block
+            m = min(block, n - i0)
+            xl, xh, yl, yh = (
+                x0[i0 : i0 + m].copy(),
+                x0[i0 : i0 + m].copy(),
+                y0[i0 : i0 + m].copy(),
+                y0[i0 : i0 + m].copy(),
+            )
+            h = eta[i0 : i0 + m]
+            sup = np.empty(m)
+            live = np.ones(m, np.bool_)
+            pl, ph = np.empty((nreg1, m)), np.empty((nreg1, m))  # l' at the midpoint
+            al, ah = np.empty((nreg1, m)), np.empty((nreg1, m))  # l' over the box
+            bl, bh = np.empty((nreg2, m)), np.empty((nreg2, m))  # l'' over the box
+            rx, ry, mxs, mys = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
+            for j in range(m):
+                sup[j] = vmax(abs(xl[j]), abs(yl[j]))
             for t in range(steps + 1):
-                zl, zh = imul(xl, xh, yl, yh)
-                diverged = zl > bound or zh < -bound
-                lost = (not (np.isfinite(zl) and np.isfinite(zh))) and not diverged
-                lost = lost or (vmax(xh - xl, yh - yl) > 2 * max_radius and not diverged)
-                if diverged or lost or t == steps:
-                    st = 1 if diverged else (2 if lost else 0)
-                    stp = t
+                running = 0
+                for j in range(m):
+                    if not live[j]:
+                        continue
+                    zl, zh = imul(xl[j], xh[j], yl[j], yh[j])
+                    diverged = zl > bound or zh < -bound
+                    lost = (not (np.isfinite(zl) and np.isfinite(zh))) and not diverged
+                    lost = lost or (vmax(xh[j] - xl[j], yh[j] - yl[j]) > 2 * max_radius and not diverged)
+                    if diverged or lost or t == steps:
+                        live[j] = False
+                        i = i0 + j
+                        res[i, 0], res[i, 1], res[i, 2], res[i, 3], res[i, 4] = xl[j], xh[j], yl[j], yh[j], sup[j]
+                        status[i] = 1 if diverged else (2 if lost else 0)
+                        stop[i] = t
+                    else:
+                        running += 1
+                if running == 0:
                     break
-                # one mean-value step (interval_batch.step, operation for operation)
-                mx = vmin(vmax((xl + xh) / 2, xl), xh)
-                my = vmin(vmax((yl + yh) / 2, yl), yh)
-                z = mx * my
-                g0, g1_ = run_program(ops1, data1, out1, r1lo, r1hi, down(z), up(z))
-                e0, e1 = iscale(h, g0, g1_)
-                s0, s1 = iscale(my, e0, e1)
-                nx0, nx1 = down(mx - s1), up(mx - s0)
-                s0, s1 = iscale(mx, e0, e1)
-                ny0, ny1 = down(my - s1), up(my - s0)
-                rx = vmax(up(mx - xl), up(xh - mx))
-                ry = vmax(up(my - yl), up(yh - my))
-                zb0, zb1 = imul(xl, xh, yl, yh)
-                a0, a1 = run_program(ops1, data1, out1, r1lo, r1hi, zb0, zb1)
-                b0, b1 = run_program(ops2, data2, out2, r2lo, r2hi, zb0, zb1)
-                p0, p1 = ipow(yl, yh, 2)
-                h11l, h11h = imul(b0, b1, p0, p1)
-                p0, p1 = ipow(xl, xh, 2)
-                h22l, h22h = imul(b0, b1, p0, p1)
-                m0, m1 = imul(b0, b1, zb0, zb1)
-                h12l, h12h = down(m0 + a0), up(m1 + a1)
-                q0, q1 = iscale(h, h11l, h11h)
-                j11l, j11h = down(1.0 - q1), up(1.0 - q0)
-                q0, q1 = iscale(h, h22l, h22h)
-                j22l, j22h = down(1.0 - q1), up(1.0 - q0)
-                j12l, j12h = iscale(h, h12l, h12h)
-                m12 = mag(j12l, j12h)
-                sx = up(up(mag(j11l, j11h) * rx) + up(m12 * ry))
-                sy = up(up(m12 * rx) + up(mag(j22l, j22h) * ry))
-                xl, xh = down(nx0 - sx), up(nx1 + sx)
-                yl, yh = down(ny0 - sy), up(ny1 + sy)
-                sup = vmax(sup, vmax(mag(xl, xh), mag(yl, yh)))
-            res[i, 0], res[i, 1], res[i, 2], res[i, 3], res[i, 4] = xl, xh, yl, yh, sup
-            status[i], stop[i] = st, stp
+                # one mean-value step (interval_batch.step, operation for operation); finished lanes compute
+                # on their frozen state and are not written back
+                for j in range(m):
+                    mx = vmin(vmax((xl[j] + xh[j]) / 2, xl[j]), xh[j])
+                    my = vmin(vmax((yl[j] + yh[j]) / 2, yl[j]), yh[j])
+                    z = mx * my
+                    pl[0, j], ph[0, j] = down(z), up(z)
+                    zb0, zb1 = imul(xl[j], xh[j], yl[j], yh[j])
+                    al[0, j], ah[0, j] = zb0, zb1
+                    bl[0, j], bh[0, j] = zb0, zb1
+                    rx[j] = vmax(up(mx - xl[j]), up(xh[j] - mx))
+                    ry[j] = vmax(up(my - yl[j]), up(yh[j] - my))
+                    mxs[j], mys[j] = mx, my
+                run_program(ops1, data1, pl, ph, m)
+                run_program(ops1, data1, al, ah, m)
+                run_program(ops2, data2, bl, bh, m)
+                for j in range(m):
+                    mx, my, hj = mxs[j], mys[j], h[j]
+                    e0, e1 = iscale(hj, pl[out1, j], ph[out1, j])
+                    s0, s1 = iscale(my, e0, e1)
+                    nx0, nx1 = down(mx - s1), up(mx - s0)
+                    s0, s1 = iscale(mx, e0, e1)
+                    ny0, ny1 = down(my - s1), up(my - s0)
+                    zb0, zb1 = al[0, j], ah[0, j]
+                    a0, a1 = al[out1, j], ah[out1, j]
+                    b0, b1 = bl[out2, j], bh[out2, j]
+                    p0, p1 = isq(yl[j], yh[j])
+                    h11l, h11h = imul(b0, b1, p0, p1)
+                    p0, p1 = isq(xl[j], xh[j])
+                    h22l, h22h = imul(b0, b1, p0, p1)
+                    m0, m1 = imul(b0, b1, zb0, zb1)
+                    h12l, h12h = down(m0 + a0), up(m1 + a1)
+                    q0, q1 = iscale(hj, h11l, h11h)
+                    j11l, j11h = down(1.0 - q1), up(1.0 - q0)
+                    q0, q1 = iscale(hj, h22l, h22h)
+                    j22l, j22h = down(1.0 - q1), up(1.0 - q0)
+                    j12l, j12h = iscale(hj, h12l, h12h)
+                    m12 = mag(j12l, j12h)
+                    sx = up(up(mag(j11l, j11h) * rx[j]) + up(m12 * ry[j]))
+                    sy = up(up(m12 * rx[j]) + up(mag(j22l, j22h) * ry[j]))
+                    nxl, nxh = down(nx0 - sx), up(nx1 + sx)
+                    nyl, nyh = down(ny0 - sy), up(ny1 + sy)
+                    nsup = vmax(sup[j], vmax(mag(nxl, nxh), mag(nyl, nyh)))
+                    keep = live[j]
+                    xl[j] = nxl if keep else xl[j]
+                    xh[j] = nxh if keep else xh[j]
+                    yl[j] = nyl if keep else yl[j]
+                    yh[j] = nyh if keep else yh[j]
+                    sup[j] = nsup if keep else sup[j]
 
-    return batch  # type: ignore[no-any-return]
+    return batch
