@@ -203,112 +203,56 @@ def flops_note() -> str:
     )
 
 
-def device_info() -> dict[str, Any]:
-    """The JAX backend this process runs on (what a GPU run records next to its figures)."""
-    import jax
-
-    devices = jax.devices()
-    return {
-        "backend": jax.default_backend(),
-        "devices": [str(d) for d in devices],
-        "device_kind": devices[0].device_kind if devices else None,
-        "n_devices": len(devices),
-        "jax": jax.__version__,
-    }
-
-
-def measure_device(
-    sizes: list[int], dtypes: list[str], steps: int, loss_key: str, impls: list[str], repeats: int = 3
-) -> list[dict[str, Any]]:
-    """Trajectory-steps/s of the full kernel (``simulate_product_batch``, sharded over every visible device)
-    and of the bare jitted loop, per batch size and dtype: the figures of the GPU section of RESULTS.md."""
-    import jax
-
-    from checker.simulate.product_jax import simulate_product_batch
-
-    text, flops = LOSSES[loss_key]
-    loss = Loss.from_string(text)
-    bare = bare_jax(loss)
-    out: list[dict[str, Any]] = []
-    for n in sizes:
-        x0, y0, eta = starts(n)
-        for dtype in dtypes:
-            cast = [v.astype(dtype) for v in (x0, y0, eta)]
-            if "full" in impls:
-                run_once = partial(simulate_product_batch, loss, *cast, steps=steps, dtype=dtype)
-                t0 = time.perf_counter()
-                ran = min(steps, int(run_once().stop_step.max()) + 1)
-                first = time.perf_counter() - t0
-                t = measure(run_once, repeats=repeats, warmup=False)
-                out.append(_device_row(loss_key, n, dtype, "full kernel", ran, t.median_s, first - t.median_s, flops))
-            if "bare" in impls:
-                jx = [jax.numpy.asarray(v) for v in cast]
-                t0 = time.perf_counter()
-                _blocking(bare, *jx, steps)
-                first = time.perf_counter() - t0
-                t = measure(partial(_blocking, bare, *jx, steps), repeats=repeats, warmup=False)
-                out.append(
-                    _device_row(loss_key, n, dtype, "bare jitted loop", steps, t.median_s, first - t.median_s, flops)
-                )
-            print(*(f"{k}={v}" for k, v in out[-1].items()), flush=True)
-    return out
-
-
-def _device_row(
-    loss: str, n: int, dtype: str, impl: str, steps: int, seconds: float, compile_s: float, flops: int
-) -> dict[str, Any]:
-    rate_ = n * steps / seconds
-    return {
-        "loss": loss,
-        "batch": n,
-        "dtype": dtype,
-        "impl": impl,
-        "steps": steps,
-        "median_s": seconds,
-        "trajectory_steps_per_s": rate_,
-        "gflops": rate_ * flops / 1e9,
-        "compile_s": max(compile_s, 0.0),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
-    """``python -m benchmarks.gd_throughput --batch 1e6 1e7 --dtype float32 --steps 1000 --out gpu.json``."""
+    """The GPU entry point: ``benchmarks.gpu_throughput``'s measurement with a fixed step count per call.
+
+    ``python -m benchmarks.gd_throughput --batch 1e6 1e7 --dtype float32 --steps 5000 --out gpu.json`` writes
+    the JSON document ``gpu_throughput`` writes (``python -m benchmarks.run_all`` renders every such file
+    under benchmarks/gpu/ in the GPU section of RESULTS.md). Needs JAX only: python-flint is not imported.
+    """
     import argparse
     import json
-    import os
     import platform
+    from pathlib import Path
 
-    short = {"quartic": "quartic (z^2-1)^2/4 (polynomial)", "logistic": "log(1+e^z) - 0.8 z (transcendental)"}
+    from benchmarks import gpu_throughput
+
     parser = argparse.ArgumentParser(
-        description="Batched GD on l(xy): trajectory-steps/s of the full kernel and the bare jitted loop on the "
-        "JAX default device (CPU or GPU; sharded over all visible devices). Writes JSON with --out."
+        description="Batched GD on l(xy) on the JAX default device (CPU or GPU, sharded over all visible "
+        "devices): trajectory-steps/s of the full kernel (no stopping events) and of a bare jitted loop."
     )
-    parser.add_argument("--batch", nargs="+", type=float, default=[1e6, 1e7], help="trajectories per call (1e6 ...)")
+    parser.add_argument("--batch", nargs="+", type=float, default=[1e6, 1e7], help="trajectories per call")
     parser.add_argument("--dtype", nargs="+", choices=["float32", "float64"], default=["float32", "float64"])
-    parser.add_argument("--steps", type=int, default=1000, help="GD steps per call (default: %(default)s)")
-    parser.add_argument("--loss", choices=sorted(short), default="quartic", help="default: %(default)s")
-    parser.add_argument("--impl", nargs="+", choices=["full", "bare"], default=["full", "bare"])
+    parser.add_argument("--steps", type=int, default=5000, help="GD steps per call (default: %(default)s)")
+    parser.add_argument("--loss", nargs="+", choices=sorted(gpu_throughput.LOSSES), default=["quartic"])
     parser.add_argument("--repeats", type=int, default=3, help="timed calls per figure; the median is kept")
-    parser.add_argument("--out", help="write the figures as JSON to this path")
+    parser.add_argument("--out", type=Path, help="write the figures as JSON to this path")
     args = parser.parse_args(argv)
     sizes = [int(b) for b in args.batch]
     if min(sizes) < 1 or args.steps < 1 or args.repeats < 1:
         parser.error("--batch, --steps and --repeats must be >= 1")
-    info = device_info()
-    print(f"device: {info}", flush=True)
-    rows = measure_device(sizes, args.dtype, args.steps, short[args.loss], args.impl, args.repeats)
+    import jax
+
+    rows: list[dict[str, Any]] = []
+    for name in args.loss:
+        for n in sizes:
+            for dtype in args.dtype:
+                for r in gpu_throughput.measure(name, n, dtype, args.steps, args.repeats):
+                    rows.append(r)
+                    print(json.dumps(r), flush=True)
+    dev = jax.devices()[0]
     doc = {
-        "what": "batched GD on l(xy), trajectory-steps per second (benchmarks/gd_throughput.py)",
-        "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "load": os.getloadavg()},
-        "device": info,
-        "args": vars(args),
+        "device": getattr(dev, "device_kind", str(dev)),
+        "backend": jax.default_backend(),
+        "n_devices": jax.device_count(),
+        "jax": jax.__version__,
+        "host": platform.node(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "rows": rows,
     }
-    if args.out:
-        with open(args.out, "w") as fh:
-            json.dump(doc, fh, indent=2)
-        print(f"wrote {args.out}")
+    print(gpu_throughput.markdown(doc))
+    if args.out is not None:
+        args.out.write_text(json.dumps(doc, indent=1))
     return 0
 
 

@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks import (
     arb_vs_mpmath,
@@ -203,6 +204,44 @@ def _e2e_section(rows: list[end_to_end.E2ERow]) -> list[str]:
     return [*out, table(["what", "command", "wall s (median)", "peak RSS MiB", "runs", "note"], body), ""]
 
 
+GPU_DIR = Path(__file__).resolve().parent / "gpu"
+
+
+def gpu_docs() -> list[dict[str, Any]]:
+    """The GPU runs recorded under benchmarks/gpu/ (JSON written by ``gd_throughput`` / ``gpu_throughput``)."""
+    import json
+
+    docs = []
+    for path in sorted(GPU_DIR.glob("*.json")):
+        doc = json.loads(path.read_text())
+        doc["file"] = path.name
+        docs.append(doc)
+    return docs
+
+
+def _gpu_section(docs: list[dict[str, Any]]) -> list[str]:
+    from benchmarks import gpu_throughput
+
+    out = [
+        "## 8. GPU (filled from GPU runs, not from this machine)",
+        "",
+        "<!-- GPU section: rendered from benchmarks/gpu/*.json; add a run with, on the GPU machine,",
+        "     python -m benchmarks.gd_throughput --batch 1e6 1e7 1e8 --dtype float32 float64 --steps 5000 \\",
+        "         --out benchmarks/gpu/DEVICE-DATE.json",
+        "     and re-run python -m benchmarks.run_all here. -->",
+        "",
+        "Each table is one recorded GPU run (device, date and JAX version in its first line). 'full kernel, no",
+        "events' is ``simulate_product_batch`` with its whole semantics on starts that do not stop; 'bare jitted",
+        "loop' is a plain ``lax.fori_loop``; full/bare is their ratio on that device.",
+        "",
+    ]
+    if not docs:
+        return [*out, "**No GPU run recorded yet** (benchmarks/gpu/ holds no JSON file).", ""]
+    for doc in docs:
+        out += [f"### {doc['file']}", "", gpu_throughput.markdown(doc)]
+    return out
+
+
 def _header(pk: peak.Peak, load_start: str, load_end: str, elapsed: float, quick: bool) -> list[str]:
     import jax
 
@@ -278,7 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks import notes
 
     lines = _header(pk, load_start, load_average(), time.perf_counter() - t0, args.quick)
-    lines += notes.summary(gd_rows, arb_rows, pk, POLY, cert_rows, cold_rows, dask_rows, dask_same, sweep_rows)
+    gpu = gpu_docs()
+    lines += notes.summary(gd_rows, arb_rows, pk, POLY, cert_rows, cold_rows, dask_rows, dask_same, sweep_rows, gpu)
     lines += _throughput_section(gd_rows, pk, sizes)
     lines += _arb_section(arb_rows, ops, steps)
     if e2e_rows:
@@ -289,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         lines += _cold_section(cold_rows)
     if dask_rows:
         lines += _dask_section(dask_rows, dask_same, "quick" if args.quick else "ci")
+    lines += _gpu_section(gpu)
     lines += notes.analysis()
     Path(args.out).write_text("\n".join(lines) + "\n" + _kept_sections(Path(args.out)))
     say(f"wrote {args.out}")
