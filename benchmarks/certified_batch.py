@@ -6,8 +6,9 @@ Both produce rigorous enclosures of the exact GD iterates on the quartic (z^2-1)
 mean-value step fused per block of trajectories) and with one numpy call per interval operation (the
 reference engine; both compute the same floats). The rate counts *certified* trajectory-steps: steps of
 trajectories still enclosed (a trajectory proved divergent or whose enclosure grew too wide stops counting
-at that step). The arb trajectory starts
-at (1.2, 0.7), eta 0.3; the batch starts uniformly in [0.5, 1.5]^2 with eta in [0.05, 0.3].
+at that step). The arb trajectory starts at (1.2, 0.7), eta 0.3; the batch starts uniformly in
+[0.5, 1.5]^2 with eta in [0.05, 0.3]. The compiled engine's first call (numba compilation, or loading it
+from numba's disk cache) is excluded.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Cold ``eoscheck loss "log(1+exp(z)) - 0.8*z"``: this tree against a baseline commit, in the same run.
+"""Cold ``eoscheck loss "log(1+exp(z)) - 0.8*z"``: this tree against the previous release, in the same run.
 
 Each run is a fresh interpreter. Variants, run interleaved (baseline, then each variant of this tree, then
 again) so that load from other processes on a shared machine hits all of them alike:

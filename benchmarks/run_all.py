@@ -138,7 +138,7 @@ def _certified_section(rows: list[certified_batch.CertRow]) -> list[str]:
 
 
 def _cold_section(rows: list[cold_loss.ColdRow]) -> list[str]:
-    out = ["## 6. Cold `eoscheck loss`: this tree vs the baseline, same run", "", cold_loss.__doc__.strip(), ""]
+    out = ["## 6. Cold `eoscheck loss`: this tree vs the previous release, same run", "", cold_loss.__doc__.strip(), ""]
     base = next((r for r in rows if r.variant.startswith("previous release") and r.wall_s), None)
     body = [
         [
@@ -151,7 +151,7 @@ def _cold_section(rows: list[cold_loss.ColdRow]) -> list[str]:
         ]
         for r in rows
     ]
-    head = ["variant", "wall s (median)", "CPU s (median)", "speed-up vs baseline (wall)", "runs", "note"]
+    head = ["variant", "wall s (median)", "CPU s (median)", "speed-up vs previous release (wall)", "runs", "note"]
     return [*out, table(head, body), ""]
 
 

@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import gd_throughput, notes
 from benchmarks.arb_vs_mpmath import ArbRow
-from benchmarks.certified_batch import CertRow
+from benchmarks.certified_batch import COMPILED, CertRow
 from benchmarks.common import table
 from benchmarks.peak import Peak
 
@@ -42,7 +42,7 @@ def _arb(ratio: float) -> list[ArbRow]:
 def _cert(speedup: float) -> list[CertRow]:
     return [
         CertRow("arb product_ball, 256 bits", 1, 2000, 1e5, 1.0),
-        CertRow("float64 interval batch", 10**4, 200, 1e5 * speedup, 1.0),
+        CertRow(COMPILED, 10**4, 200, 1e5 * speedup, 1.0),
     ]
 
 
@@ -64,6 +64,16 @@ def test_targets_missed_are_reported_as_missed():
     text = _summary(1e8, 2e7, 3.0, bare=2.0, cert=30.0)  # 5x numpy, 9% of peak, arb 3x, kernel 0.5x, cert 30x
     assert text.count("NOT met") == 5
     assert "not measured: no GPU" in text
+
+
+def test_gpu_target_read_from_recorded_runs():
+    def doc(rate: float) -> dict:
+        row = {"loss": "quartic", "dtype": "float32", "impl": "full kernel, no events", "batch": 10**6}
+        return {"device": "NVIDIA H100", "file": "h100.json", "rows": [{**row, "traj_steps_per_s": rate}]}
+
+    assert "| met |" in notes._gpu_target([doc(1.4e11)]) and "1.4e+11 (NVIDIA H100" in notes._gpu_target([doc(1.4e11)])
+    assert "NOT met" in notes._gpu_target([doc(5e10)])
+    assert "not measured" in notes._gpu_target([])
 
 
 def test_table_renders_numbers_compactly():
