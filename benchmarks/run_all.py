@@ -242,6 +242,37 @@ def _gpu_section(docs: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _load_warning(load_start: str) -> list[str]:
+    """A warning when the run started with more than twice as many runnable processes as cores."""
+    try:
+        first = float(load_start.split("/")[0])
+    except ValueError:
+        return []
+    cores = os.cpu_count() or 1
+    if first <= 2 * cores:
+        return []
+    return [
+        f"- **Heavily loaded run (load {first:.1f} on {cores} cores).** Ratios between a multi-threaded JAX",
+        "  figure and another figure (full kernel vs bare loop, JAX vs numpy) move by 2-4x under such load, so",
+        "  their verdicts in the summary are not reliable in this run; see 'Full kernel vs bare loop' below.",
+    ]
+
+
+LOAD_SENSITIVE = ("| full kernel within 1.5x", "| JAX float64 >= 10x numpy", "| JAX float64 >= 30% of")
+
+
+def mark_unreliable(lines: list[str], load_start: str) -> list[str]:
+    """Under heavy load, the summary verdicts of the JAX-vs-reference rows say that they are unreliable."""
+    if not _load_warning(load_start):
+        return lines
+    return [
+        line.replace("| met", "| met, but under heavy load: unreliable (see the header)")
+        if line.startswith(LOAD_SENSITIVE)
+        else line
+        for line in lines
+    ]
+
+
 def _header(pk: peak.Peak, load_start: str, load_end: str, elapsed: float, quick: bool) -> list[str]:
     import jax
 
@@ -256,6 +287,7 @@ def _header(pk: peak.Peak, load_start: str, load_end: str, elapsed: float, quick
         "  above the core count means other processes took CPU time during the run, which lowers absolute",
         "  figures (JAX's multi-threaded kernels more than single-threaded numpy); the same-run ratios are the",
         "  robust figures.",
+        *_load_warning(load_start),
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()) + ".",
         f"- float64 peak: **{pk.dgemm_gflops:.1f} GFLOP/s measured** (numpy matmul, n = {pk.dgemm_n}, OpenBLAS"
         f" dgemm, median of 5); nominal {pk.nominal_gflops or 0:.1f} GFLOP/s = {pk.nominal_note}.",
@@ -318,7 +350,8 @@ def main(argv: list[str] | None = None) -> int:
 
     lines = _header(pk, load_start, load_average(), time.perf_counter() - t0, args.quick)
     gpu = gpu_docs()
-    lines += notes.summary(gd_rows, arb_rows, pk, POLY, cert_rows, cold_rows, dask_rows, dask_same, sweep_rows, gpu)
+    summary = notes.summary(gd_rows, arb_rows, pk, POLY, cert_rows, cold_rows, dask_rows, dask_same, sweep_rows, gpu)
+    lines += mark_unreliable(summary, load_start)
     lines += _throughput_section(gd_rows, pk, sizes)
     lines += _arb_section(arb_rows, ops, steps)
     if e2e_rows:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -80,3 +81,14 @@ def test_table_renders_numbers_compactly():
     out = table(["a", "b"], [[1.5e9, 0.25], ["x", 12345.0]])
     assert out.splitlines()[2] == "| 1.50e+09 | 0.25 |"
     assert out.splitlines()[3] == "| x | 1.23e+04 |"
+
+
+def test_heavy_load_marks_the_jax_ratio_verdicts_unreliable():
+    from benchmarks import run_all
+
+    lines = ["| full kernel within 1.5x of the bare jitted loop | 0.9x | met |", "| certified batch | 200x | met |"]
+    cores = os.cpu_count() or 1
+    heavy = run_all.mark_unreliable(lines, f"{4.5 * cores:.1f} / 1.0 / 1.0")
+    assert "unreliable" in heavy[0] and heavy[1] == lines[1]
+    assert run_all.mark_unreliable(lines, f"{0.5 * cores:.1f} / 1.0 / 1.0") == lines
+    assert run_all.mark_unreliable(lines, "unknown") == lines
