@@ -94,6 +94,7 @@ def test_hostile_files_give_exit_2_and_one_line(
     assert len(lines) == 1 and "Traceback" not in lines[0], lines
 
 
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 def test_the_file_budget_bounds_slow_certificates() -> None:
     """A forged identity sympy cannot decide quickly fails once the whole file's budget is spent."""
     slow = {
@@ -121,3 +122,42 @@ def test_the_shipped_catalogue_is_current() -> None:
     assert shipped == json.loads(json.dumps(catalogue_data())), (
         "regenerate: python -m checker.formal > checker/verifier/catalogue.json"
     )
+
+
+class _SlowFinaliser:
+    def __del__(self) -> None:
+        t = time.monotonic()
+        while time.monotonic() - t < 0.3:
+            pass
+
+
+def test_the_time_limit_never_fires_inside_a_gc_callback_or_finaliser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The alarm arriving while a gc callback or a __del__ runs is deferred, not swallowed (an unraisable
+    exception, printed as a warning): it stops the guarded block, and nothing fires after it."""
+    import gc
+    import sys
+
+    from checker.verifier.limits import OutOfTime, time_limit
+
+    unraisable: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: unraisable.append(repr(u.exc_value)))
+
+    def slow_callback(phase: str, info: dict[str, object]) -> None:
+        t = time.monotonic()
+        while time.monotonic() - t < 0.3:
+            pass
+
+    gc.callbacks.append(slow_callback)
+    try:
+        with pytest.raises(OutOfTime), time_limit(0.05):
+            gc.collect()
+            _SlowFinaliser()  # dropped at once: its __del__ runs here, past the limit again
+            t = time.monotonic()
+            while time.monotonic() - t < 3:
+                pass
+    finally:
+        gc.callbacks.remove(slow_callback)
+    t = time.monotonic()
+    while time.monotonic() - t < 1.2:  # a stray repeat of the alarm would arrive within 0.5 s
+        pass
+    assert unraisable == []

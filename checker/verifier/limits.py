@@ -6,6 +6,7 @@ exit 2, and a report of many slow forged identities must not hold ``verify`` for
 
 from __future__ import annotations
 
+import gc
 import json
 import signal
 import threading
@@ -83,22 +84,76 @@ class Budget:
         return self.deadline - time.monotonic()
 
 
+_RETRY_SECONDS = 0.01  # a deferred alarm fires again this soon
+
+
+class _GcWindow:
+    """Whether the garbage collector is running its callbacks (an exception raised there is only printed).
+
+    Two entries in ``gc.callbacks``: the first of the list marks "start", the last of the list marks "stop",
+    so every other callback runs inside the window in both phases.
+    """
+
+    def __init__(self) -> None:
+        self.inside = False
+
+    def start(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self.inside = True
+
+    def stop(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "stop":
+            self.inside = False
+
+
+def _unsafe(frame: Any, window: _GcWindow) -> bool:
+    """True where a raised exception would be swallowed and printed instead of stopping the check: a gc
+    callback or a finaliser (``__del__``, whose exceptions Python reports as unraisable)."""
+    if window.inside:
+        return True
+    depth = 0
+    while frame is not None and depth < 200:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame, depth = frame.f_back, depth + 1
+    return False
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise OutOfTime after ``seconds`` (SIGALRM: main thread of a POSIX process only; elsewhere no limit)."""
+    """Raise OutOfTime after ``seconds`` (SIGALRM: main thread of a POSIX process only; elsewhere no limit).
+
+    Why the care: the alarm can arrive while Python runs a gc callback or a finaliser, where an exception is
+    swallowed (and reported as an unraisable-exception warning) rather than stopping the check. There the
+    handler defers: it re-arms for a moment later and returns. The timer is disarmed and the previous
+    handler restored before leaving, so nothing fires outside the guarded block.
+    """
     if seconds <= 0:
         raise OutOfTime
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
         yield
         return
+    window = _GcWindow()
+    armed = [True]
 
     def _raise(signum: int, frame: Any) -> None:
+        if not armed[0]:
+            return
+        if _unsafe(frame, window):
+            signal.setitimer(signal.ITIMER_REAL, _RETRY_SECONDS, 0.5)
+            return
         raise OutOfTime
 
     old = signal.signal(signal.SIGALRM, _raise)
+    gc.callbacks.insert(0, window.start)
+    gc.callbacks.append(window.stop)
     signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)  # and again every 0.5 s, should one be swallowed
     try:
         yield
     finally:
+        armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        for cb in (window.start, window.stop):
+            if cb in gc.callbacks:
+                gc.callbacks.remove(cb)
