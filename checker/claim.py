@@ -56,7 +56,7 @@ class ClaimResult:
                 "counterexample": jsonable(e.counterexample),
                 "informative": [k for k in e.informative if k in e.numbers],
             },
-            "formal": formal_for(p, e.certificates),
+            "formal": formal_for(p, jsonable(e.certificates)),
             "hypothesis": jsonable(self.stats.__dict__),
             "seconds": round(self.seconds, 3),
             "notes": list(self.notes),

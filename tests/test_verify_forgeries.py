@@ -392,3 +392,55 @@ def test_loss_forgery_is_rejected(name: str, tmp_path: Path, capsys: pytest.Capt
     code, out = _verify(doc, tmp_path, capsys)
     assert code == 1, out
     assert "FAIL (document): loss cover:" in out, out
+
+
+USER_INSTANCES = '''
+from hypothesis import strategies as st
+import sympy as sp
+
+from checker import certificate
+from checker.property import Property, Source
+from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
+
+Z = sp.Symbol("z", real=True)
+
+
+def check(k: int) -> Evidence:
+    """z**2 - k/2 > 0 near z = k (certified on a small box): one instance record per drawn k."""
+    box = Enclosure(str(k - 0.25), str(k + 0.25))
+    cert = certificate.ball_sign(Z**2 - sp.Rational(k, 2), Z, box, "positive", 64, "z**2 - k/2 > 0 near k")
+    return Evidence(Verdict.CERTIFIED, EvidenceClass.BALL, "positive", margin=1.0, certificates=[cert])
+
+
+PROPERTIES = [
+    Property(
+        id="MY-INST",
+        title="instances",
+        source=Source("mine", "", "instances"),
+        statement="z**2 - k/2 > 0 near z = k",
+        provenance=["DERIVED"],
+        strategy=st.fixed_dictionaries({"k": st.integers(2, 40)}),
+        check=check,
+    ),
+]
+'''
+
+
+def test_instance_records_cannot_be_swapped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Instance obligations carry the hash of their record: with one label for every instance, copying one
+    instance's record over another's (a swap of parameters) still fails verification, naming the claim."""
+    src = tmp_path / "inst_props.py"
+    src.write_text(USER_INSTANCES)
+    assert main(["run", str(src), "--seed", "3", "--report-dir", str(tmp_path)]) == 0
+    (path,) = tmp_path.glob("eoscheck-run-*.json")
+    doc = json.loads(path.read_text())
+    capsys.readouterr()
+    certs = _certs(doc, "MY-INST")
+    assert len({json.dumps(c, sort_keys=True) for c in certs}) >= 2, certs
+    assert _verify(doc, tmp_path, capsys)[0] == 0
+    forged = copy.deepcopy(doc)
+    fc = _certs(forged, "MY-INST")
+    first = next(i for i, c in enumerate(fc) if c != fc[0])
+    fc[first] = copy.deepcopy(fc[0])
+    code, text = _verify(forged, tmp_path, capsys)
+    assert code == 1 and "MY-INST" in text and "obligation" in text, text

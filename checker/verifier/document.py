@@ -17,6 +17,7 @@ A report is untrusted input. Every claim's verdict must follow from what is stor
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
 import re
 from collections import Counter
@@ -177,12 +178,29 @@ def _formal_failures(
     return missing
 
 
+def certificate_sha256(cert: Any) -> str:
+    """The sha256 of a certificate's canonical JSON (sorted keys, no spaces): what binds an instance
+    obligation to the one record that meets it. The producer computes it with this same function."""
+    text = json.dumps(cert, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _meets(cert: dict[str, Any], ob: dict[str, Any]) -> bool:
+    """Identity: the same statement (the verifier re-derives it). Symbolic zero: the same expression. Any
+    instance record (a root, a sign, a descent step): the same kind and label AND the hash of the whole record,
+    so two instances' records cannot be swapped or one copied over another."""
     if cert.get("kind") != ob.get("kind"):
         return False
     if ob.get("kind") == "identity":
         return identity_statement(cert) == identity_statement(ob)
-    return "claim" in ob and cert.get("claim") == ob["claim"]
+    if ob.get("kind") == "symbolic-zero":
+        return all(cert.get(k) == ob.get(k) for k in ("claim", "expr", "symbols"))
+    if "claim" not in ob or cert.get("claim") != ob["claim"] or not _SHA256.match(str(ob.get("sha256", ""))):
+        return False
+    try:
+        return certificate_sha256(cert) == str(ob["sha256"])
+    except (TypeError, ValueError):
+        return False
 
 
 # ---------------------------------------------------------------------------------------------- numbers
