@@ -76,6 +76,7 @@ def _obligations() -> dict[str, Callable[[], list[dict[str, Any]]]]:
         "GAN-B-PS": of(pst.ps),
         "GAN-B-SETUP": of(pst.setup),
         "GAN-A-EX": _gan_a_ex,
+        "GAN-A-D4.1": lambda: [_statement(c) for c in (*pst.flip()[:2], pst.d41())],
         "DNL-TOY": of(ds.toy),
         "DNL-EQ3": of(ds.eq3),
         "DNL-PRED": of(ds.pred),
@@ -97,6 +98,7 @@ def catalogue_ids() -> dict[str, str]:
 INFORMATIVE: dict[str, list[str]] = {
     "GAN-A-L3.1": ["top_eig_minus_claim"],
     "GAN-A-RED": ["d_step_residual"],
+    "GAN-A-D4.1": ["P_at_eta_0", "alpha_claimed"],  # the drawn example's values; the class identity decides
 }
 
 

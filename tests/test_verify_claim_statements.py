@@ -21,6 +21,8 @@ CASES: list[tuple[str, Callable[[], tuple[dict[str, Any], ...]], int, str, str, 
     ("GAN-A-NF", cs.nf_first_integral, 0, "define", "4*P/k", "5*P/k"),
     ("GAN-A-D4.1", pst.flip, 0, "rhs", "4*zs", "3*zs"),
     ("GAN-A-D4.1", pst.flip, 1, "rhs", "3*a", "2*a"),
+    ("GAN-A-D4.1", lambda: (pst.d41(),), 0, "rhs", "(3*a**2)", "(2*a**2)"),
+    ("GAN-A-D4.1", lambda: (pst.d41(),), 0, "define", "(3)*deriv(l, 3, zs)", "(2)*deriv(l, 3, zs)"),
     ("LZDZ-L5.1", cs.liu_l51, 0, "define", "a**2 - w1**2", "2*a**2 - w1**2"),
     ("LZDZ-L5.1", cs.liu_l51, 1, "rhs", "eta**2", "eta**3"),
     ("LZDZ-R5.3", cs.liu_r53, 1, "define", "4))/2", "5))/2"),
@@ -71,7 +73,7 @@ def _stored(prop: Any) -> list[dict[str, Any]]:
     ("make", "expected"),
     [
         (lambda: arora2022.make_set(), cs.alp_set()),
-        (lambda: gan2026a.make_d41(), pst.flip()[:2]),
+        (lambda: gan2026a.make_d41(), (*pst.flip()[:2], pst.d41())),
         (lambda: liu2025.make_l51(), cs.liu_l51()),
     ],
 )
@@ -88,3 +90,17 @@ def test_mutant_statements_do_not_verify() -> None:
         verify_certificate(dict(cs.liu_l51(power=1)[1]))
     with pytest.raises(Exception, match="does not hold"):
         verify_certificate(dict(cs.liu_r53(w2_term=False)[3]))
+    with pytest.raises(Exception, match="does not hold"):
+        verify_certificate(dict(pst.d41(2)))
+
+
+def test_d41_is_proved_for_the_class_and_a_wrong_constant_is_not() -> None:
+    """GAN-A-D4.1's verdict comes from its class identity: PROVED with the true constant; with 2 the identity
+    fails, so drawn instances decide alone (CERTIFIED where they happen to agree, never PROVED)."""
+    from checker.verdict import Verdict
+
+    true, wrong = gan2026a.make_d41(), gan2026a.make_d41(alpha_coefficient=2)
+    example = {"zstar": 0, "a": 1, "b": 1, "c": 1}  # alpha = 3 - 1 > 0 and 2 - 1 > 0: both constants agree
+    assert true.check(**example).verdict is Verdict.PROVED
+    ev = wrong.check(**example)
+    assert ev.verdict is Verdict.CERTIFIED and "no class proof" in ev.summary

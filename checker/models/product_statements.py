@@ -230,6 +230,31 @@ def flip(b_coefficient: Any = 8, z_coefficient: Any = 32) -> tuple[dict[str, Any
     )
 
 
+def d41(alpha_coefficient: Any = 3) -> dict[str, Any]:
+    """GAN-A-D4.1 for the whole class: as eta -> 0 the flip coefficient P = p^2 + q of GD on l(xy), with p, q
+    the Taylor coefficients of the map itself (as in :func:`flip`), tends to alpha_l(z*)/(3a^2), alpha_l
+    written from its definition ``alpha_coefficient`` l'''^2 - l'' l'''' (true: 3). The limit is the t^0
+    coefficient after D = 1/t - 4z*^2 (t = 1/s*^2 -> 0 as eta -> 0 at the threshold s* = 2/(eta a)). With
+    a > 0 the sign of P for small eta is the sign of alpha: supercritical (product-stable) iff alpha > 0.
+    """
+    defs = [(str(k), str(v)) for k, v in flip()[0]["define"]] + [
+        ("flip_P", "p**2 + q"),
+        ("flip_Pt", "subs(flip_P, D, 1/t - 4*zs**2)"),
+        ("alpha", f"{exact(alpha_coefficient)}*deriv(l, 3, zs)**2 - deriv(l, 2, zs)*deriv(l, 4, zs)"),
+    ]
+    sym = {"zs": ["real"], "u": ["real"], "a": ["positive"], "b": ["real"], "c": ["real"], "D": ["nonnegative"]}
+    sym["t"] = ["positive"]
+    at_min = "subs(subs(subs(alpha, deriv(l, 2, zs), a), deriv(l, 3, zs), b), deriv(l, 4, zs), c)"
+    return identity(
+        "P -> alpha_l(z*)/(3a^2) as eta -> 0 (t = 1/s*^2 -> 0): product-stable iff alpha > 0",
+        sym,
+        ["l"],
+        defs,
+        "coeff(flip_Pt, t, 0)",
+        f"{at_min}/(3*a**2)",
+    )
+
+
 def alpha_at(loss: sp.Expr, variable: sp.Symbol, zstar: sp.Expr, expect: sp.Expr) -> tuple[dict[str, Any], ...]:
     """alpha_l(z*) = 3 l'''(z*)^2 - l''(z*) l''''(z*) equals ``expect``, and z* is a critical point of l.
 
