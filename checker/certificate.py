@@ -21,6 +21,7 @@ Kinds (producers build them only through the functions below):
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -205,3 +206,21 @@ def derivative_at(
     syms[v] = ["real"]
     lhs = f"subs(diff(l, {', '.join([v] * order)}), {v}, {value})"
     return identity(claim, syms, [], [("l", str(loss))], lhs, str(equals))
+
+
+def first_failure(records: Sequence[Mapping[str, Any]]) -> str | None:
+    """The first of the producer's own records that ``eoscheck verify`` would reject, as "claim: why"; None
+    when every one re-checks.
+
+    Why: a producer that decides its verdict by a separate residue computation can PROVE one thing and store
+    another. Checking the records it stores, with the verifier's own checks, makes the decision and the stored
+    proof the same object. (The verifier imports nothing from the producer; the reverse is fine.)
+    """
+    from checker.verifier import CertificateError, verify_certificate
+
+    for rec in records:
+        try:
+            verify_certificate(dict(rec))
+        except CertificateError as exc:
+            return f"{rec.get('claim', rec.get('kind'))}: {exc}"
+    return None
