@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from checker.report.summary import VERDICT_ORDER
+from checker.verifier.document import RIGOROUS_VERDICTS, backed_number_names
 
 Row = tuple[str, str]
 
@@ -129,7 +130,13 @@ def claim_rows(claim: dict[str, Any]) -> list[Row]:
 
 
 def number_rows(claim: dict[str, Any]) -> list[Row]:
-    return [(k, fmt(v)) for k, v in claim["evidence"]["numbers"].items()]
+    """In a PROVED/CERTIFIED claim, a number no certificate backs (a spot check, a scale, a float) is shown
+    as "(informative)", so a reader does not take it for part of the proof."""
+    numbers = claim["evidence"]["numbers"]
+    if claim["verdict"] not in RIGOROUS_VERDICTS:
+        return [(k, fmt(v)) for k, v in numbers.items()]
+    backed = backed_number_names(claim)
+    return [(k if k in backed else f"{k} (informative)", fmt(v)) for k, v in numbers.items()]
 
 
 def certificate_rows(cert: dict[str, Any]) -> list[Row]:

@@ -225,6 +225,20 @@ def _certified_sets(cert: dict[str, Any]) -> list[tuple[Fraction, Fraction]]:
     return out
 
 
+def backed_number_names(claim: dict[str, Any]) -> set[str]:
+    """The names of a claim's numbers that are enclosures holding an interval one of its certificates vouches
+    for (by their stored fields only: whether the certificates hold is what :func:`verify_claim` checks). The
+    report renderers label every other number of a PROVED/CERTIFIED claim informative."""
+    ev = claim.get("evidence", {})
+    sets = [s for c in ev.get("certificates", []) if isinstance(c, dict) for s in _certified_sets(c)]
+    out = set()
+    for name, value in ev.get("numbers", {}).items():
+        iv = _interval(value)
+        if iv is not None and any(iv[0] <= lo and hi <= iv[1] for lo, hi in sets):  # as _unbacked_numbers
+            out.add(name)
+    return out
+
+
 def _unbacked_numbers(claim: dict[str, Any], certs: list[dict[str, Any]], ok: list[bool]) -> list[str]:
     ev = claim["evidence"]
     informative = ev.get("informative", [])
