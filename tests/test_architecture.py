@@ -89,8 +89,9 @@ FORMULA_TEXT = {
     ),
     "flip coefficient P": (
         ("/(3*a**2)", "/(3*a*a)"),
-        # certificate statements: the claim P = ... as text that the verifier re-derives, not a computation
-        {"checker/models/product_statements.py": 2},
+        # certificate statements: the claims P = ... and P -> alpha/(3a^2) (GAN-A-D4.1) as text that the verifier
+        # re-derives, not a computation
+        {"checker/models/product_statements.py": 3},
     ),
     "constant k": (("4*eta**2*a**2", "4*a**2*eta**2"), {}),
     "Lambert-W return map": (
