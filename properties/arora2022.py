@@ -21,7 +21,6 @@ from fractions import Fraction
 from typing import Any
 
 import mpmath
-import sympy as sp
 from hypothesis import strategies as st
 
 from checker import series
