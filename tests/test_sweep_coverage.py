@@ -44,9 +44,14 @@ SIMULATED = {
     **{f"LZDZ-{s}": "a 40000-step GD run of the reconstructed model" for s in ("T4.1", "T4.3", "T4.4", "RATE", "T5.2")},
     "LZDZ-T4.6": "a 40000-step GD run of the reconstructed model",
     **{f"NET-{s}": "full-batch training of a network" for s in ("SHARPEN", "LOSS", "D4", "C1", "DAMIAN", "SQRT")},
+    "GAN-A-NF-SM": "GD on l(xy) through the transit, recorded as (u, sigma)",
+    "GAN-A-NF-GAP": "GD on l(xy) from a start inside the delta gap to its final sharpness",
+    "ALP-P2-SHARP": "normalised GD and GD on sqrt L at a ladder of halved eta",
 }
 
-PENDING: set[str] = set()
+# Simulating claims added after the sweep phase was written: no vectorised margin yet (they run through
+# Hypothesis alone). Listed so the gap is visible; the test fails when one of them gains a sweep (remove it here).
+PENDING: set[str] = {"GAN-A-NF-SM", "GAN-A-NF-GAP", "ALP-P2-SHARP"}
 
 
 @pytest.fixture(scope="module")
