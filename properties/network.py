@@ -6,6 +6,11 @@ al., as stated by Damian et al.); D4 / alpha_u is a RECONSTRUCTED reading of Gan
 a RECONSTRUCTED convention for H^+ (Gan 2026b); the projection follows Damian et al.'s code; the sqrt(L) ratio's
 constant 1/2 is DERIVED. Floats only: CORROBORATED at most, UNDECIDED when EoS is not reached in the budget.
 
+A float violation is REFUTED only when the independent recheck (dense Hessian spectrum, Chebyshev line fits and
+float64 losses at the same stored points) violates the statement too. ``network_property(ID, **constants)`` gives a
+statement with other constants (a variant, e.g. ``network_property("NET-SHARPEN", level=2.2)``), on the same cached
+run.
+
 The two training runs are shared by the statements (one run each per process) and take about 10 s together. The
 dense-spectrum study of c1 against the H^+ cutoff (about 15 s more) is left to `eoscheck network`.
 """
@@ -13,9 +18,11 @@ dense-spectrum study of c1 against the H^+ cutoff (about 15 s more) is left to `
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from checker.network.engine import EngineConfig, TrainResult
-from checker.network.suite import STATEMENTS
+from checker.network.suite import STATEMENTS, statement
+from checker.property import Property
 
 QUICK_MODEL = "mlp-small"
 QUICK_STEPS = 2200  # seed 4: EoS at step ~1000, lambda_2 reaches 1.9/eta at ~1270: both phases are seen
@@ -45,4 +52,10 @@ def quick_run(objective: str = "loss") -> TrainResult:
     return train(flatten(loss, params), cfg)
 
 
-PROPERTIES = [s.property(functools.partial(quick_run, s.objective)) for s in STATEMENTS]
+def network_property(prop_id: str, **constants: Any) -> Property:
+    """The NET-* statement ``prop_id`` on the quick run, with its constants (judgement keywords) overridden."""
+    s = statement(prop_id)
+    return s.property(functools.partial(quick_run, s.objective), **constants)
+
+
+PROPERTIES = [network_property(s.id) for s in STATEMENTS]

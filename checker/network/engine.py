@@ -103,6 +103,12 @@ class TrainResult:
     history: History
     theta: np.ndarray
     flat: FlatLoss
+    # float64 parameters at every sharpness measurement and every chunk end from the EoS onset on (step -> theta),
+    # and the projected points theta_dagger (step -> theta_dagger): what the independent recheck (recheck.py)
+    # re-measures. Kept only where a dense Hessian is affordable (n <= dense_max); not written to reports.
+    snapshots: dict[int, np.ndarray] = field(default_factory=dict)
+    daggers: dict[int, np.ndarray] = field(default_factory=dict)
+    dense_cache: dict[tuple[str, int], Any] = field(default_factory=dict, repr=False, compare=False)  # recheck.py
 
     def params(self) -> Any:
         """The final parameters as the user's pytree (float64 leaves)."""
@@ -187,7 +193,9 @@ def train(
     if not hist.loss:
         hist.loss.append(float(curv.loss(jnp.asarray(theta))))
     scans: dict[tuple[str, int], Callable[[Any], Any]] = {}
-    state: dict[str, Any] = {"start": None, "next_detail": None, "dense_left": cfg.dense_points}
+    keep = flat.n <= cfg.dense_max
+    snaps: dict[int, np.ndarray] = {}
+    state: dict[str, Any] = {"start": None, "next_detail": None, "dense_left": cfg.dense_points, "daggers": {}}
     if hist.lambda1:
         state["start"] = None
     bar = _Progress(cfg.progress_every, cfg.steps, progress)
@@ -197,6 +205,8 @@ def train(
     if t == 0 or not hist.sharp_step:
         _measure(curv, theta, cfg, hist, state, t)
         last_measure = t
+        if keep:
+            snaps[t] = theta.copy()
     while t < cfg.steps and hist.diverged_step is None:
         dtype = "float64" if hist.switch_step is not None else "float32"
         n = min(cfg.chunk, cfg.steps - t)
@@ -225,13 +235,17 @@ def train(
         if t - last_measure >= (cfg.near_every if near else cfg.far_every) or due_detail or t >= cfg.steps:
             _measure(curv, theta, cfg, hist, state, t)
             last_measure = t
+            if keep:
+                snaps[t] = theta.copy()
+        elif keep and hist.eos_step is not None:
+            snaps[t] = theta.copy()
         bar.maybe(t, hist, cfg.eta)
         if ckpt is not None and t - last_ckpt >= cfg.checkpoint_every:
             _save(ckpt, theta, hist, cfg)
             last_ckpt = t
     if ckpt is not None:
         _save(ckpt, theta, hist, cfg)
-    return TrainResult(cfg, hist, theta, flat)
+    return TrainResult(cfg, hist, theta, flat, snaps, state["daggers"] if keep else {})
 
 
 def _measure(
@@ -310,6 +324,7 @@ def _detail(
     out["c1"] = c1
     if cfg.eta * l2 < LAMBDA2_JOIN:
         proj = spectral.project(curv, theta, cfg.eta, start=u, steps=cfg.project_steps, k=cfg.lanczos_k)
+        state["daggers"][t] = np.asarray(proj.theta_dagger, dtype=np.float64)
         out["projection"] = {
             "x": proj.x,
             "delta": proj.delta,

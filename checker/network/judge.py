@@ -73,12 +73,32 @@ def _events(res: TrainResult) -> dict[str, Any]:
     }
 
 
-def sharpening(res: TrainResult, *, band: tuple[float, float] = (0.9, 1.1), settle: int = 200) -> Evidence:
-    """Progressive sharpening (eta S/2 starts below 1 and reaches 1), then eta S/2 in ``band`` from ``settle``
-    steps after EoS on."""
+def sharp_band(level: float, rel_tol: float) -> tuple[float, float]:
+    """The band for eta S/2 that 'S settles at level/eta within rel_tol' means."""
+    return level / 2 * (1 - rel_tol), level / 2 * (1 + rel_tol)
+
+
+def sharpening_points(res: TrainResult, level: float, rel_tol: float, settle: int) -> dict[int, float]:
+    """Step -> the pointwise margin of each judged measurement (the recheck re-measures the worst of them): the
+    first measurement must lie below the level (sharpening starts below it), every one from ``settle`` steps after
+    EoS on inside the band."""
     h, eta = res.history, res.config.eta
+    lo, hi = sharp_band(level, rel_tol)
+    out = {h.sharp_step[0]: level / 2 - eta * h.lambda1[0] / 2}
+    assert h.eos_step is not None
+    for t, lam in zip(h.sharp_step, h.lambda1, strict=True):
+        if t >= h.eos_step + settle:
+            out[t] = min(eta * lam / 2 - lo, hi - eta * lam / 2)
+    return out
+
+
+def sharpening(res: TrainResult, *, level: float = 2.0, rel_tol: float = 0.1, settle: int = 200) -> Evidence:
+    """Progressive sharpening (eta S starts below ``level``), then S within ``rel_tol`` of ``level``/eta from
+    ``settle`` steps after EoS on (the statement: level 2, rel_tol 0.1)."""
+    h, eta = res.history, res.config.eta
+    band = sharp_band(level, rel_tol)
     plots = {"sharpness": sharpness_plot(res)}
-    numbers = _events(res) | {"band": list(band), "settle_steps": settle}
+    numbers = _events(res) | {"level": level, "rel_tol": rel_tol, "band_eta_s_half": list(band), "settle_steps": settle}
     if h.eos_step is None:
         top = max(h.lambda1) * eta / 2 if h.lambda1 else float("nan")
         return _undecided(f"EoS not reached in {h.steps_done} steps (max eta S/2 = {top:.4f})", numbers, plots)
@@ -89,37 +109,58 @@ def sharpening(res: TrainResult, *, band: tuple[float, float] = (0.9, 1.1), sett
         return _undecided(
             f"EoS at step {h.eos_step}, but fewer than 3 measurements {settle} steps after it", numbers, plots
         )
-    start_margin = 1.0 - float(s[0])
-    band_margin = min(float(post.min()) - band[0], band[1] - float(post.max()))
+    points = sharpening_points(res, level, rel_tol, settle)
     numbers |= {"eta_s_half_start": float(s[0]), "post_min": float(post.min()), "post_max": float(post.max())}
     summary = (
         f"eta S/2 rises from {s[0]:.3f} to 1 at step {h.eos_step}; from step {h.eos_step + settle} on it stays in "
-        f"[{post.min():.4f}, {post.max():.4f}] (claimed band [{band[0]}, {band[1]}])"
+        f"[{post.min():.4f}, {post.max():.4f}] (claimed: S = {level:g}/eta within {100 * rel_tol:g}%, i.e. eta S/2 "
+        f"in [{band[0]:.4g}, {band[1]:.4g}])"
     )
-    return _evidence(min(start_margin, band_margin), summary, numbers, plots, "sharpening")
+    return _evidence(min(points.values()), summary, numbers, plots, "sharpening")
 
 
-def loss_decrease(res: TrainResult, *, window: int = 50, min_factor: float = 1.0) -> Evidence:
-    """After EoS: the loss rises in some ``window``-step windows, yet falls by more than ``min_factor`` overall."""
+def loss_margin(ends: np.ndarray, first: float, last: float, min_factor: float, rises: bool) -> float:
+    """The loss statement's margin from the window-end losses and the losses at EoS and at the end: some window
+    rises (``rises``; a monotone-decrease claim if False) and the loss falls by more than ``min_factor`` overall."""
+    if first <= 0 or last <= 0 or np.any(ends <= 0):
+        return -math.inf
+    fall = np.log(ends[:-1] / ends[1:])  # > 0 where a window falls
+    shape = float(np.max(-fall)) if rises else float(np.min(fall))
+    return min(shape, math.log(first / last / min_factor))
+
+
+def loss_windows(res: TrainResult, window: int) -> list[int]:
+    """The window ends after EoS (steps), or [] when there are fewer than 4 windows."""
+    h = res.history
+    if h.eos_step is None:
+        return []
+    n_win = (h.steps_done - h.eos_step) // window
+    return [h.eos_step + k * window for k in range(n_win + 1)] if n_win >= 4 else []
+
+
+def loss_decrease(res: TrainResult, *, window: int = 50, min_factor: float = 1.0, rises: bool = True) -> Evidence:
+    """After EoS: the loss rises in some ``window``-step windows (``rises``), yet falls by more than ``min_factor``
+    overall (the statement: rises, factor 1)."""
     h = res.history
     plots = {"loss": loss_plot(res)}
-    numbers = _events(res) | {"window": window, "claimed_factor": min_factor}
+    numbers = _events(res) | {"window": window, "claimed_factor": min_factor, "claimed_rises": rises}
     if h.eos_step is None:
         return _undecided(f"EoS not reached in {h.steps_done} steps", numbers, plots)
-    loss = np.asarray(h.loss[h.eos_step :])
-    n_win = (loss.size - 1) // window
-    if n_win < 4:
+    steps = loss_windows(res, window)
+    if not steps:
         return _undecided(f"fewer than 4 windows of {window} steps after EoS (step {h.eos_step})", numbers, plots)
-    ends = loss[: n_win * window + 1 : window]
+    loss = np.asarray(h.loss)
+    ends = loss[steps]
     rising = float(np.mean(ends[1:] > ends[:-1]))
-    factor = float(loss[0] / loss[-1])
-    numbers |= {"rising_fraction": rising, "decrease_factor": factor, "loss_at_eos": float(loss[0])}
+    first, last = float(loss[h.eos_step]), float(loss[-1])
+    factor = first / last
+    numbers |= {"rising_fraction": rising, "decrease_factor": factor, "loss_at_eos": first, "loss_at_end": last}
+    claim = "some rise" if rises else "no window rises"
     summary = (
-        f"after EoS the loss rises in {100 * rising:.0f}% of {n_win} {window}-step windows and falls "
-        f"{factor:.3g}x overall (claimed: some rise, overall factor > {min_factor:g})"
+        f"after EoS the loss rises in {100 * rising:.0f}% of {len(steps) - 1} {window}-step windows and falls "
+        f"{factor:.3g}x overall (claimed: {claim}, overall factor > {min_factor:g})"
     )
-    margin = min(rising, math.log(factor / min_factor)) if factor > 0 else -math.inf
-    return _evidence(margin, summary, numbers, plots, "loss")
+    return _evidence(loss_margin(ends, first, last, min_factor, rises), summary, numbers, plots, "loss")
 
 
 def directional_plot(res: TrainResult) -> dict[str, Any]:
@@ -134,6 +175,11 @@ def directional_plot(res: TrainResult) -> dict[str, Any]:
     )
 
 
+def directional_margin(d2: float, d3: float, d4: float, d4_sign: float) -> float:
+    """One point's margin: sign(D4) = d4_sign and alpha_u = 3 D3^2 - S D4 > 0, in units of S^2."""
+    return min(d4_sign * d4, 3 * d3**2 - d2 * d4) / d2**2
+
+
 def directional(res: TrainResult, *, d4_sign: float = -1.0) -> Evidence:
     """At every detail point after EoS: sign(D4) = ``d4_sign`` and alpha_u > 0 (RECONSTRUCTED reading)."""
     d = res.history.details
@@ -143,8 +189,7 @@ def directional(res: TrainResult, *, d4_sign: float = -1.0) -> Evidence:
         return _undecided("no measured point after EoS (EoS not reached, or too late in the budget)", numbers, plots)
     d4 = np.array([p["d4"] for p in d])
     alpha = np.array([p["alpha_u"] for p in d])
-    scale = np.array([abs(p["d2"]) ** 2 for p in d])  # D4 and alpha_u compared in units of S^2
-    margin = float(min(np.min(d4_sign * d4 / scale), np.min(alpha / scale)))
+    margin = min(directional_margin(p["d2"], p["d3"], p["d4"], d4_sign) for p in d)
     numbers |= {"d4": d4.tolist(), "alpha_u": alpha.tolist(), "d3": [p["d3"] for p in d]}
     word = "< 0" if d4_sign < 0 else "> 0"
     summary = (
@@ -152,6 +197,11 @@ def directional(res: TrainResult, *, d4_sign: float = -1.0) -> Evidence:
         f"[{alpha.min():.4g}, {alpha.max():.4g}] (claimed > 0); RECONSTRUCTED reading of Gan 2026a Fig. 5(c)"
     )
     return _evidence(margin, summary, numbers, plots, "directional")
+
+
+def c1_margin(c1: float, eta: float, d2: float, sign: float) -> float:
+    """One point's margin: sign(c1) = ``sign``, in units of eta S^2."""
+    return sign * c1 / (eta * d2**2)
 
 
 def c1_sign(res: TrainResult, *, rule: str = "positive", cutoff: float = 1e-6, sign: float = 1.0) -> Evidence:
@@ -176,7 +226,7 @@ def c1_sign(res: TrainResult, *, rule: str = "positive", cutoff: float = 1e-6, s
             flips.setdefault(k, 0)
             flips[k] += int(np.sign(v["c1"]) != np.sign(sign))
     numbers["points_with_other_sign_by_rule"] = flips
-    margin = float(np.min(sign * values / (res.config.eta * np.array([p["d2"] ** 2 for p in usable]))))
+    margin = min(c1_margin(p["c1"][key]["c1"], res.config.eta, p["d2"], sign) for p in usable)
     others = ", ".join(f"{k}: {v}/{len(usable)}" for k, v in flips.items() if k != key)
     summary = (
         f"c1 = (eta/2) w^T H^+ w - (eta/6) D4 in [{values.min():.4g}, {values.max():.4g}] at {len(usable)} points, "

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from checker.network import judge
+from checker.network import confirm, judge
 from checker.network.engine import TrainResult
 from checker.property import Property, Source
 from checker.verdict import Evidence
@@ -24,21 +24,31 @@ class NetStatement:
     statement: str
     provenance: tuple[str, ...]
     hypotheses: str
-    judge: Callable[[TrainResult], Evidence]
+    judge: Callable[..., Evidence]
+    recheck: Callable[..., Evidence]  # the independent re-measurement of a violation (confirm.py)
     objective: str = "loss"  # which run decides it: GD on L, or GD on sqrt(L)
 
-    def property(self, run: Callable[[], TrainResult]) -> Property:
-        def check() -> Evidence:
-            return self.judge(run())
+    def property(self, run: Callable[[], TrainResult], **constants: Any) -> Property:
+        """The statement as a Property on ``run``'s training run. ``constants`` are the statement's constants
+        (the judgement's keyword arguments, e.g. ``level=2.0``): a variant is the same property with other ones,
+        and its title and statement then say which constants it claims."""
 
+        def check() -> Evidence:
+            return self.judge(run(), **constants)
+
+        def again() -> Evidence:
+            return self.recheck(run(), **constants)
+
+        variant = ", ".join(f"{k}={v!r}" for k, v in sorted(constants.items()))
         return Property(
             id=self.id,
-            title=self.title,
+            title=self.title + (f" [variant: {variant}]" if variant else ""),
             source=self.source,
-            statement=self.statement,
+            statement=self.statement + (f" VARIANT with {variant} instead." if variant else ""),
             provenance=self.provenance,
             hypotheses=self.hypotheses,
             check=check,
+            recheck=again,
             uses_jax=True,
             sweep_exempt=NETWORK_SWEEP_EXEMPT,
         )
@@ -65,6 +75,7 @@ STATEMENTS: tuple[NetStatement, ...] = (
         ("SOURCED",),
         COMMON + "; the band [0.9, 1.1] is this tool's, not the papers'",
         judge.sharpening,
+        confirm.sharpening,
     ),
     NetStatement(
         "NET-LOSS",
@@ -74,6 +85,7 @@ STATEMENTS: tuple[NetStatement, ...] = (
         ("SOURCED",),
         COMMON,
         judge.loss_decrease,
+        confirm.loss_decrease,
     ),
     NetStatement(
         "NET-D4",
@@ -84,6 +96,7 @@ STATEMENTS: tuple[NetStatement, ...] = (
         ("SOURCED", "RECONSTRUCTED"),
         COMMON + "; D2, D3, D4 by nested jax.jvp along u at points 50, 200, ... steps after EoS",
         judge.directional,
+        confirm.directional,
     ),
     NetStatement(
         "NET-C1",
@@ -97,6 +110,7 @@ STATEMENTS: tuple[NetStatement, ...] = (
         COMMON + "; H^+ from the dense spectrum where n <= 4000 (one point), else from the top 20 eigenpairs (a lower "
         "bound of the positive part, so a positive c1 stays positive)",
         judge.c1_sign,
+        confirm.c1_sign,
     ),
     NetStatement(
         "NET-DAMIAN",
@@ -108,6 +122,7 @@ STATEMENTS: tuple[NetStatement, ...] = (
         ("SOURCED",),
         COMMON + "; the iterate is projected (the authors' separate constrained trajectory is not run)",
         judge.projection,
+        confirm.projection,
     ),
     NetStatement(
         "NET-SQRT",
@@ -118,6 +133,7 @@ STATEMENTS: tuple[NetStatement, ...] = (
         ("SOURCED", "DERIVED"),
         COMMON + "; GD on sqrt(L) with its own step size",
         judge.sqrt_ratio,
+        confirm.sqrt_ratio,
         objective="sqrt",
     ),
 )
