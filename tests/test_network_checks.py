@@ -45,7 +45,7 @@ def test_quick_run_shows_both_phases(run):
 @pytest.mark.parametrize(
     ("name", "check", "mutant"),
     [
-        ("band", judge.sharpening, {"band": (1.05, 1.2)}),
+        ("level", judge.sharpening, {"level": 2.2}),
         ("loss factor", judge.loss_decrease, {"min_factor": 1e3}),
         ("D4 sign", judge.directional, {"d4_sign": 1.0}),
         ("c1 sign", judge.c1_sign, {"sign": -1.0}),
@@ -107,9 +107,12 @@ def test_check_training_on_a_user_model_gives_a_valid_renderable_report(tmp_path
     path = doc["extra"]["network"]["report_path"]
     loaded = load_document(path)
     assert not schema_errors(loaded)
-    assert all(c["verdict"] in ("CORROBORATED", "UNDECIDED") for c in loaded["claims"]), [
-        (c["id"], c["evidence"]["summary"]) for c in loaded["claims"]
-    ]
+    verdicts = {c["id"]: (c["verdict"], c["evidence"]["summary"]) for c in loaded["claims"]}
+    assert verdicts["NET-SHARPEN"][0] == "UNDECIDED" and "no sharpening phase" in verdicts["NET-SHARPEN"][1]
+    # at eta = 1 GD on sqrt(L) settles near 0.44 on this network: the 10% band around 1/2 fails at this eta (the
+    # identity is asymptotic in eta); any REFUTED must come from the independent recheck
+    for verdict, summary in verdicts.values():
+        assert verdict in ("CORROBORATED", "UNDECIDED") or "confirmed by the independent recheck" in summary, summary
     recon = [c for c in loaded["claims"] if c["reconstructed"]]
     assert {c["id"] for c in recon} == {"NET-D4", "NET-C1"}
     assert main(["report", path, "-o", str(tmp_path / "r.html")]) == 0

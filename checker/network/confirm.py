@@ -60,7 +60,6 @@ def sharpening(res: TrainResult, *, level: float = 2.0, rel_tol: float = 0.1, se
         return _decide({}, {}, "sharpening", "EoS not reached")
     points = judge.sharpening_points(res, level, rel_tol, settle)
     lo, hi = judge.sharp_band(level, rel_tol)
-    start = res.history.sharp_step[0]
     margins: dict[int, float] = {}
     dense: dict[str, list[float]] = {}
     for t in recheck.worst(points):
@@ -71,7 +70,7 @@ def sharpening(res: TrainResult, *, level: float = 2.0, rel_tol: float = 0.1, se
         dense[str(t)] = [a, b]
         # worst case over the interval: the point violates only if every value in [a, b] does
         mid = min(max((lo + hi) / 2, a), b)  # the value of [a, b] closest to the band's centre
-        margins[t] = level / 2 - a if t == start else min(mid - lo, hi - mid)
+        margins[t] = min(mid - lo, hi - mid)
         if margins[t] < 0:
             break  # one confirmed point refutes a statement about every point
     summary = f"dense eta S/2 at steps {sorted(margins)}: {dense} (band [{lo:.4g}, {hi:.4g}])"

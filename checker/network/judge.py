@@ -79,12 +79,11 @@ def sharp_band(level: float, rel_tol: float) -> tuple[float, float]:
 
 
 def sharpening_points(res: TrainResult, level: float, rel_tol: float, settle: int) -> dict[int, float]:
-    """Step -> the pointwise margin of each judged measurement (the recheck re-measures the worst of them): the
-    first measurement must lie below the level (sharpening starts below it), every one from ``settle`` steps after
-    EoS on inside the band."""
+    """Step -> the pointwise margin of each judged measurement (the recheck re-measures the worst of them): every
+    one from ``settle`` steps after EoS on must lie inside the band."""
     h, eta = res.history, res.config.eta
     lo, hi = sharp_band(level, rel_tol)
-    out = {h.sharp_step[0]: level / 2 - eta * h.lambda1[0] / 2}
+    out: dict[int, float] = {}
     assert h.eos_step is not None
     for t, lam in zip(h.sharp_step, h.lambda1, strict=True):
         if t >= h.eos_step + settle:
@@ -108,6 +107,13 @@ def sharpening(res: TrainResult, *, level: float = 2.0, rel_tol: float = 0.1, se
     if post.size < 3:
         return _undecided(
             f"EoS at step {h.eos_step}, but fewer than 3 measurements {settle} steps after it", numbers, plots
+        )
+    if s[0] >= level / 2:
+        return _undecided(
+            f"the run starts with eta S/2 = {s[0]:.4f}, at or above the claimed level: no sharpening phase, outside "
+            "the statement's regime (a run started below 2/eta)",
+            numbers,
+            plots,
         )
     points = sharpening_points(res, level, rel_tol, settle)
     numbers |= {"eta_s_half_start": float(s[0]), "post_min": float(post.min()), "post_max": float(post.max())}
@@ -290,6 +296,16 @@ def sqrt_ratio(
     keep = (st < loss.size - 1) & (st >= from_fraction * h.steps_done)
     if not np.any(keep):
         return _undecided("no sharpness measurement in the last part of the run", _events(res))
+    # Phase 2 is GD on sqrt(L) at its own edge of stability: lambda_1(Hess sqrt L) ~ lambda_1 / (2 sqrt L) reaches
+    # 2/eta (the gradient term of Hess sqrt L is dropped). Judged only from there on, whatever the claimed constant.
+    at_eos = np.nonzero(eta * np.asarray(h.lambda1) / (2 * np.sqrt(loss[np.minimum(st, loss.size - 1)])) >= 2.0)[0]
+    if at_eos.size == 0 or st[at_eos[0]] > st[keep][0]:
+        where = "never" if at_eos.size == 0 else f"only at step {st[at_eos[0]]}"
+        return _undecided(
+            f"GD on sqrt(L) reaches its edge of stability (eta lambda_1 / (2 sqrt L) >= 2) {where}, not before the "
+            f"judged part of the run (from step {st[keep][0]}): phase 2 not reached",
+            _events(res),
+        )
     inside = st < loss.size - 1
     all_ratio = (np.sqrt(loss[st[inside]]) + np.sqrt(loss[st[inside] + 1])) / (eta * np.asarray(h.lambda1)[inside])
     steps = st[keep]
