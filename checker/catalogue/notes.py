@@ -25,8 +25,11 @@ class Note:
 _SAMPLED = "Checked on drawn instances: a pass is evidence for those instances, not a proof for the whole class."
 _RECON_MODEL = "Every run uses the reconstructed width-1 model (O-5), not the paper's model."
 _NET = (
-    "One training run of one network, float curvature: at best CORROBORATED; without a high-precision recheck a "
-    "violation is reported UNDECIDED (a float counterexample), never REFUTED."
+    "One training run of one network, float curvature: at best CORROBORATED. A violation is REFUTED only when an "
+    "independent recheck at the same stored parameters (dense Hessian spectrum with residual intervals, Chebyshev "
+    "fits of the loss along the top eigenvector, float64 losses) violates the statement too; otherwise UNDECIDED. "
+    "The recheck needs a network small enough for a dense Hessian (at most 4,000 parameters). An empirical "
+    "observation: a REFUTED says it fails on this run with these constants, not that a paper's theorem is false."
 )
 
 NOTES: dict[str, Note] = {
@@ -263,7 +266,8 @@ NOTES: dict[str, Note] = {
     "NET-SHARPEN": Note(
         "A built-in tanh network (or the user's JAX model with `eoscheck network`) is trained by full-batch GD; the "
         "top Hessian eigenvalue is tracked by Lanczos on Hessian-vector products, and eta S/2 must stay in "
-        "[0.9, 1.1] from 200 steps after it first reaches 1.",
+        "[0.9, 1.1] from 200 steps after it first reaches 1 (the level 2/eta and the 10% band are the property's "
+        "constants). A run that starts at or above the level has no sharpening phase: UNDECIDED.",
         _NET + " The band [0.9, 1.1] is this tool's reading of 'hovers at 2/eta', not a printed constant.",
         (FLOAT,),
     ),
@@ -289,13 +293,16 @@ NOTES: dict[str, Note] = {
     "NET-DAMIAN": Note(
         "While the second eigenvalue is below 1.9/eta, each iterate is projected onto the stable set with the "
         "authors' three projection steps, and the sharpness there must be 2/eta to within 0.1%.",
-        _NET + " The iterate is projected; the authors' separate constrained trajectory is not run.",
+        _NET + " The current iterate is projected; the authors' separate constrained trajectory (GD on the stable set"
+        " itself) is not run, so this checks the projection's landing point, not their trajectory's sharpness.",
         (FLOAT,),
     ),
     "NET-SQRT": Note(
         "GD on sqrt(L) trains the network; in the last 40% of the run (sqrt L_t + sqrt L_t+1)/(eta lambda_1) must be "
-        "within 10% of the derived constant 1/2.",
-        _NET + " The constant is the derived one (O-6).",
+        "within 10% of the derived constant 1/2, judged only once GD on sqrt(L) has reached its own edge of stability "
+        "(eta lambda_1 / (2 sqrt L) >= 2), else UNDECIDED.",
+        _NET + " The constant is the derived one (O-6). The identity is asymptotic in eta: at a large step size the "
+        "ratio drifts (a small test network at eta = 1 settles near 0.44), which the 10% band then refutes.",
         (FLOAT,),
     ),
     "LZDZ-T4.1": Note(

@@ -70,8 +70,8 @@ STATEMENTS: tuple[NetStatement, ...] = (
         "NET-SHARPEN",
         "progressive sharpening, then sharpness at 2/eta (real network)",
         Source("damian2023", "2209.15594", "DNL-DEF: progressive sharpening / EoS as observed by Cohen et al."),
-        "Under full-batch GD the sharpness S rises (progressive sharpening) until eta S/2 = 1 and then hovers there: "
-        "from 200 steps after the first eta S/2 >= 1 on, eta S/2 stays in [0.9, 1.1].",
+        "Under full-batch GD started below 2/eta the sharpness S rises (progressive sharpening) until eta S/2 = 1 and "
+        "then hovers there: from 200 steps after the first eta S/2 >= 1 on, eta S/2 stays in [0.9, 1.1].",
         ("SOURCED",),
         COMMON + "; the band [0.9, 1.1] is this tool's, not the papers'",
         judge.sharpening,
@@ -118,7 +118,8 @@ STATEMENTS: tuple[NetStatement, ...] = (
         Source("damian2023", "2209.15594", "stable set M and its projection (authors' code, num_proj_steps = 3)"),
         "While lambda_2 < 1.9/eta, projecting the iterate onto M = {S <= 2/eta, u . grad L = 0} by the authors' "
         "three projection steps gives eta S(theta_dagger)/2 = 1 +- 1e-3 wherever eta S(theta)/2 >= 1; |x|/delta and "
-        "the step where lambda_2 reaches 1.9/eta are reported.",
+        "the step where lambda_2 reaches 1.9/eta are reported. The current GD iterate is projected, not the authors' "
+        "separate constrained trajectory.",
         ("SOURCED",),
         COMMON + "; the iterate is projected (the authors' separate constrained trajectory is not run)",
         judge.projection,
@@ -129,7 +130,8 @@ STATEMENTS: tuple[NetStatement, ...] = (
         "GD on sqrt(L): (sqrt L_t + sqrt L_t+1) / (eta lambda_1) ~ 1/2 (real network)",
         Source("arora2022", "2205.09745", "Phase 2 identity (ALP-P2-ID, constant derived)"),
         "Under GD on sqrt(L), in phase 2 (the last 40% of the run) (sqrt L_t + sqrt L_t+1) / (eta lambda_1(Hess L)) "
-        "is within 10% of 1/2 (the constant 1/2 is derived; the slide's form reads 1).",
+        "is within 10% of 1/2 (the constant 1/2 is derived; the slide's form reads 1), judged once GD on sqrt(L) has "
+        "reached its own edge of stability.",
         ("SOURCED", "DERIVED"),
         COMMON + "; GD on sqrt(L) with its own step size",
         judge.sqrt_ratio,
