@@ -132,3 +132,14 @@ def test_cli_runs_a_builtin_and_rejects_bad_input(tmp_path, capsys):
         err = capsys.readouterr().err.strip()
         assert err.startswith("eoscheck: error:") and "\n" not in err, err
     assert not (tmp_path / "never").exists()
+
+
+def test_a_network_report_needs_extra_network_and_is_titled_as_one(tmp_path):
+    from checker.report.view import title
+
+    loss, params = user_model()
+    doc = check_training(loss, params, eta=1.0, steps=200, progress=False, config={"max_detail": 0})
+    assert not schema_errors(doc)
+    assert "training run of user model" in title(doc) and "property run" not in title(doc)
+    stripped = {**doc, "extra": {k: v for k, v in doc["extra"].items() if k != "network"}}
+    assert schema_errors(stripped)

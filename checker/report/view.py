@@ -61,6 +61,9 @@ def title(doc: dict[str, Any]) -> str:
         loss = doc.get("extra", {}).get("loss", {})
         text = (loss.get("loss") or {}).get("text") or (loss.get("family") or {}).get("expr", "")
         return f"eos-checker report: loss validation of l(z) = {text}, seed {doc['seed']}"
+    if doc["kind"] == "network":
+        model = doc.get("extra", {}).get("network", {}).get("model", "a network")
+        return f"eos-checker report: NET-* checks on a training run of {model}, seed {doc['seed']}"
     what = "property run"
     return f"eos-checker report: {what}, profile {doc['profile']}, seed {doc['seed']}"
 
