@@ -19,10 +19,11 @@ from checker.cli.main import main
 from checker.loss import Loss
 from checker.lossval.cover import ball, build_cover
 from checker.lossval.exact_roots import exact_roots
-from checker.lossval.family import centred, compile2, decide_family
+from checker.lossval.family import decide_family
 from checker.lossval.simulation import convergence_verdict
 from checker.parse import Z
 from checker.verdict import Verdict
+from checker.verifier.family import check_family
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -169,51 +170,12 @@ def test_family_quartic_crossing() -> None:
     assert [s["status"] for s in st] == ["not-stable", "undecided", "stable"]
     assert st[1]["crossing"] and st[1]["lo"] < 1 / math.sqrt(2) < st[1]["hi"]
     assert fam.exit_code == 1 and fam.headline()[0] is Verdict.UNDECIDED
-    _recheck_family(text, fam.to_json()["family"])
-
-
-def _recheck_family(text: str, doc: dict) -> None:
-    """Each decided parameter box: roots by one parametric Krawczyk step, l'' and alpha signs, and the signs
-    of l' on the rest of the domain, all re-evaluated over the stored boxes."""
-    from checker.parse import parse_expression
-
-    p = sp.Symbol("p", real=True)
-    expr = parse_expression(text, {"p": p})
-    d = [sp.diff(expr, Z, k) for k in range(1, 5)]
-    l1, l2 = compile2(d[0], p), compile2(d[1], p)
-    al = centred(3 * d[2] ** 2 - d[1] * d[3], p)
-    with ball_precision(128):
-        for box in doc["boxes"]:
-            if box["status"] == "undecided":
-                continue
-            pb = ball(Fraction(box["p"]["lo"]), Fraction(box["p"]["hi"]))
-            pieces = sorted(
-                [(Fraction(r["lo"]), Fraction(r["hi"]), r) for r in box["roots"]]
-                + [(Fraction(s["lo"]), Fraction(s["hi"]), s) for s in box["signs"]],
-                key=lambda t: t[0],
-            )
-            assert pieces[0][0] == Fraction(doc["domain"]["lo"]) and pieces[-1][1] == Fraction(doc["domain"]["hi"])
-            assert all(a[1] == b[0] for a, b in itertools.pairwise(pieces))
-            for lo, hi, r in pieces:
-                x = ball(lo, hi)
-                if "sign" in r:
-                    v = l1(x, pb)
-                    assert (v > 0) if r["sign"] == "positive" else (v < 0)
-                    continue
-                m = arb(x.mid())
-                c = arb(arb(1 / l2(m, arb(pb.mid())).mid()).mid())
-                k = m - c * l1(m, pb) + (1 - c * l2(x, pb)) * (x - m)
-                assert arb(k.lower()) > _q(lo) and arb(k.upper()) < _q(hi)
-                if r["alpha_sign"] is not None:
-                    a0, a1, n = Fraction(r["alpha_box"]["lo"]), Fraction(r["alpha_box"]["hi"]), r["alpha_split"]
-                    assert lo <= a0 < a1 <= hi
-                    xa = ball(a0, a1)  # the tight box passes the same one-step test: z*(p) lies in it
-                    ma = arb(xa.mid())
-                    ka = ma - c * l1(ma, pb) + (1 - c * l2(xa, pb)) * (xa - ma)
-                    assert arb(ka.lower()) > _q(a0) and arb(ka.upper()) < _q(a1)
-                    for i in range(n):
-                        v = al(ball(a0 + i * (a1 - a0) / n, a0 + (i + 1) * (a1 - a0) / n), pb)
-                        assert (v > 0) if r["alpha_sign"] == "positive" else (v < 0)
+    cert = fam.certificate()
+    for box in cert["boxes"]:  # decided boxes: contiguous z cuts, one alpha entry per minimum
+        if box["status"] != "undecided":
+            assert box["z"][0] == "-4" and box["z"][-1] == "4" and len(box["z"]) == len(box["pieces"]) + 1
+            assert box["pieces"].count("m") == len(box["alpha"]) == 1
+    check_family(cert)  # the independent verifier re-derives every box from the loss text
 
 
 def test_family_cli_and_bad_ranges(capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,7 +16,7 @@ import sympy as sp
 from checker import certificate, series
 from checker.backends.ball import ball_precision
 from checker.certify.krawczyk import krawczyk_operator
-from checker.claim import ClaimResult, RunRecord
+from checker.claim import ClaimResult, RunRecord, jsonable
 from checker.lossval.cover import Cover, Piece, ball, dec
 from checker.lossval.family import FamilyResult
 from checker.lossval.result import MINIMISER_TEXT, EtaResult, Headline, LossValidation, MinimiserResult
@@ -232,10 +232,13 @@ def to_record(
     result: LossValidation | FamilyResult, command: list[str], started: str, seconds: float, seed: int
 ) -> RunRecord:
     """The report's RunRecord: claims plus the whole result (cover or family boxes) under ``extra.loss``."""
-    if isinstance(result, FamilyResult):
+    extra: dict[str, Any]
+    if isinstance(result, FamilyResult):  # the boxes are in the claim's certificate, stored once
         text, claims = result.text, [result.to_claim(_prop)]
+        extra = jsonable({"family": result.summary_json(), "exit_code": result.exit_code})
     else:
         text, claims = result.loss["text"], to_claims(result)
+        extra = result.to_json()
     return RunRecord(
         kind="loss",
         command=command,
@@ -244,5 +247,5 @@ def to_record(
         started=started,
         seconds=seconds,
         claims=claims,
-        extra={"loss": result.to_json()},
+        extra={"loss": extra},
     )

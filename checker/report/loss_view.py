@@ -19,7 +19,7 @@ def _mid(enc: Any) -> str:
 
 def loss_sections(doc: dict[str, Any]) -> tuple[list[Row], dict[str, list[dict[str, Any]]], dict[str, Any]]:
     """(scalars, tables, series) for the renderers, laid out for a reader rather than as a key dump."""
-    if "family" in doc and doc.get("family") and "boxes" in doc["family"]:
+    if "family" in doc and doc.get("family") and "stretches" in doc["family"]:
         return _family(doc["family"])
     loss = doc.get("loss", {})
     params = ", ".join(f"{k}={v}" for k, v in loss.get("params", {}).items())
@@ -88,7 +88,7 @@ def _family(f: dict[str, Any]) -> tuple[list[Row], dict[str, list[dict[str, Any]
         ("loss family", f"{f['expr']} with {f['parameter']} in [{f['interval']['lo']}, {f['interval']['hi']}]"),
         ("z domain", f"[{f['domain']['lo']}, {f['domain']['hi']}]"),
         ("verdict", f"{f['verdict']}: {f['summary']}"),
-        ("parameter boxes", f"{len(f['boxes'])} (each stored with its root boxes and sign pieces)"),
+        ("parameter boxes", f"{f.get('box_count')} (each stored in the claim's certificate)"),
     ]
     stretches = [
         {

@@ -29,6 +29,7 @@ from typing import Any
 
 from checker.verifier.checks import CHECKS, CertificateError, VacuousCertificate, box, identity_statement
 from checker.verifier.cover import check_cover
+from checker.verifier.family import FAMILY_CHECKS, check_family_document
 from checker.verifier.limits import CERTIFICATE_SECONDS, Budget, OutOfTime, Unreadable, load_json, time_limit
 
 VERDICTS = ("PROVED", "CERTIFIED", "CORROBORATED", "UNDECIDED", "REFUTED")
@@ -100,7 +101,7 @@ def verify_certificate(cert: dict[str, Any], budget: Budget | None = None) -> No
 
 
 def _check_one(cert: dict[str, Any], budget: Budget | None) -> None:
-    check = CHECKS.get(cert.get("kind"))  # type: ignore[arg-type]
+    check = {**CHECKS, **FAMILY_CHECKS}.get(cert.get("kind"))  # type: ignore[arg-type]
     if check is None:
         raise CertificateError(f"unknown certificate kind {str(cert.get('kind'))[:40]!r}")
     seconds = CERTIFICATE_SECONDS if budget is None else min(CERTIFICATE_SECONDS, budget.left())
@@ -386,6 +387,8 @@ def _document_failures(doc: dict[str, Any], cat: dict[str, Any], budget: Budget)
         loss = doc["extra"].get("loss")
         if not isinstance(loss, dict):
             out.append("a loss document without extra.loss")
+        elif loss.get("family") is not None:
+            out += [f"loss family: {m}" for m in check_family_document(doc)]
         else:
             try:
                 with time_limit(max(budget.left(), 0.001)):
