@@ -1,0 +1,161 @@
+"""Forged loss-family reports: each is rejected by `eoscheck verify` with exit 1 and LOSS-FAMILY named.
+
+The genuine report is made here by `eoscheck loss` on the quartic family (alpha(z* = 1) = 12 p^2 - 6, so the
+interval holds a proved not-stable stretch, a crossing enclosure and a proved stable stretch). Each forgery is
+what a forger would try: a parameter box moved, a root box moved in z, a sign of l' or of alpha flipped, an
+undecided box relabelled, a stretch widened beyond its boxes, a crossing flag or verdict or exit code changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from checker.cli.main import main
+
+QUARTIC = "(z-1)**2/2 + p*(z-1)**3/3 + (z-1)**4/4"
+Doc = dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def family_doc(tmp_path_factory: pytest.TempPathFactory) -> Doc:
+    out = tmp_path_factory.mktemp("family")
+    args = ["loss", QUARTIC, "--param", "p=0.5..1", "--domain", "-4,4", "--report", "--report-dir", str(out)]
+    assert main(args) == 1  # a crossing inside the interval: not product-stable throughout
+    (path,) = out.glob("eoscheck-loss-*.json")
+    doc: Doc = json.loads(path.read_text())
+    return doc
+
+
+def _verify(doc: Doc, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(doc))
+    capsys.readouterr()
+    code = main(["verify", str(path)])
+    return code, capsys.readouterr().out
+
+
+def _cert(d: Doc) -> dict[str, Any]:
+    cert: dict[str, Any] = d["claims"][0]["evidence"]["certificates"][0]
+    return cert
+
+
+def _boxes(d: Doc, status: str | None = None) -> list[dict[str, Any]]:
+    return [b for b in _cert(d)["boxes"] if status is None or b["status"] == status]
+
+
+def test_the_genuine_family_report_verifies(
+    family_doc: Doc, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fam = family_doc["extra"]["loss"]["family"]
+    assert [s["status"] for s in fam["stretches"]] == ["not-stable", "undecided", "stable"]
+    assert "boxes" not in fam and _cert(family_doc)["kind"] == "loss-family"  # stored once, in the claim
+    code, out = _verify(family_doc, tmp_path, capsys)
+    assert code == 0, out
+    assert "LOSS-FAMILY" in out and "FAIL" not in out
+
+
+def test_a_proved_family_verifies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["loss", QUARTIC, "--param", "p=0.8..1", "--domain", "-4,4", "--report", "--report-dir", str(tmp_path)]
+    assert main(args) == 0
+    (path,) = tmp_path.glob("eoscheck-loss-*.json")
+    capsys.readouterr()
+    t0 = time.monotonic()
+    assert main(["verify", str(path)]) == 0
+    assert time.monotonic() - t0 < 60
+    assert "OK   LOSS-FAMILY: PROVED" in capsys.readouterr().out
+
+
+def _move_box(d: Doc) -> None:
+    _boxes(d)[0]["at"][0][1] = "0.7"  # the first box now ends before the next begins: a gap
+
+
+def _overlap(d: Doc) -> None:
+    _boxes(d)[-1]["at"][0][0] = "0.75"  # the last box now overlaps its neighbour
+
+
+def _root_box_moved(d: Doc) -> None:
+    box = _boxes(d, "stable")[0]
+    i = box["pieces"].index("m")
+    box["z"][i], box["z"][i + 1] = "1.5", "1.6"  # no zero of l' in [1.5, 1.6], and the sign pieces shift too
+    box["alpha"][0][1:] = ["1.51", "1.59"]
+
+
+def _sign_flipped(d: Doc) -> None:
+    box = _boxes(d, "stable")[0]
+    box["pieces"] = box["pieces"].replace("-", "+", 1)
+
+
+def _alpha_flipped(d: Doc) -> None:
+    box = _boxes(d, "not-stable")[0]
+    box["alpha"][0][0] = "positive"
+    box["status"] = "stable"
+
+
+def _undecided_relabelled(d: Doc) -> None:
+    stable = _boxes(d, "stable")[0]
+    box = _boxes(d, "undecided")[0]
+    box.update(status="stable", z=stable["z"], pieces=stable["pieces"], alpha=stable["alpha"])
+
+
+def _stretch_widened(d: Doc) -> None:
+    st = d["extra"]["loss"]["family"]["stretches"]
+    st[0]["hi"] = st[1]["lo"] = "0.7071"  # the not-stable stretch grows into the crossing enclosure
+    numbers = d["claims"][0]["evidence"]["numbers"]
+    numbers.clear()
+    numbers.update({f"{s['lo']}..{s['hi']}": s["status"] for s in st})
+
+
+def _crossing_dropped(d: Doc) -> None:
+    d["extra"]["loss"]["family"]["stretches"][1]["crossing"] = False
+
+
+def _verdict_upgraded(d: Doc) -> None:
+    d["claims"][0]["verdict"] = "PROVED"
+    d["claims"][0]["evidence"]["class"] = "ball"
+    d["extra"]["loss"]["family"]["verdict"] = "PROVED"
+    d["extra"]["loss"]["exit_code"] = 0
+    s = d["summary"]
+    s["counts"]["UNDECIDED"], s["counts"]["PROVED"], s["undecided"], s["passed"] = 0, 1, [], True
+    s["certificates"] = 1
+
+
+def _certificate_removed(d: Doc) -> None:
+    d["claims"][0]["evidence"]["certificates"] = []
+
+
+def _interval_widened(d: Doc) -> None:
+    d["extra"]["loss"]["family"]["interval"]["hi"] = "2"  # the claim would cover p up to 2, the boxes stop at 1
+
+
+FORGERIES: dict[str, Callable[[Doc], None]] = {
+    "a parameter box moved (gap)": _move_box,
+    "a parameter box moved (overlap)": _overlap,
+    "a root box moved in z": _root_box_moved,
+    "a sign of l' flipped": _sign_flipped,
+    "alpha's sign flipped": _alpha_flipped,
+    "an undecided box relabelled stable": _undecided_relabelled,
+    "a stretch widened beyond its boxes": _stretch_widened,
+    "a crossing flag dropped": _crossing_dropped,
+    "verdict and exit code upgraded": _verdict_upgraded,
+    "the certificate removed": _certificate_removed,
+    "the interval widened": _interval_widened,
+}
+
+
+@pytest.mark.parametrize("name", list(FORGERIES))
+def test_family_forgery_is_rejected(
+    name: str, family_doc: Doc, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = copy.deepcopy(family_doc)
+    FORGERIES[name](doc)
+    code, out = _verify(doc, tmp_path, capsys)
+    assert code == 1, f"{name}: {out}"
+    failed = [line for line in out.splitlines() if line.startswith("FAIL")]
+    assert failed and all("LOSS-FAMILY" in line for line in failed), f"{name}: {out}"
