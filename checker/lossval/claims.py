@@ -17,7 +17,7 @@ from checker import certificate, series
 from checker.backends.ball import ball_precision
 from checker.certify.krawczyk import krawczyk_operator
 from checker.claim import ClaimResult, RunRecord, jsonable
-from checker.lossval.cover import Cover, Piece, ball, dec
+from checker.lossval.cover import Cover, Piece, ball, dec, readable
 from checker.lossval.family import FamilyResult
 from checker.lossval.result import MINIMISER_TEXT, EtaResult, Headline, LossValidation, MinimiserResult
 from checker.parse import Z
@@ -92,8 +92,14 @@ def cover_certificates(cover: Cover) -> list[dict[str, Any]]:
 
 
 def _exact_root_certificates(loss: Any, p: Piece) -> list[dict[str, Any]]:
-    """l^(k)(value) = 0 for k < order (sympy identities) and the sign of l^(order) at value (a point ball)."""
+    """l^(k)(value) = 0 for k < order (sympy identities) and the sign of l^(order) at value (a point ball).
+
+    A root without a closed form (a CRootOf) is stated through its minimal polynomial f instead:
+    l' = f^(order-1) h identically, and h has one sign on the isolating interval (so l' vanishes to order
+    exactly order-1 at the root and nowhere else there)."""
     value = p.value
+    if value is not None and p.poly is not None and readable(value) is None and p.order:
+        return _algebraic_root_certificates(loss, p)
     out = [
         # stated from l (verify differentiates it): the substituted derivative alone is the vacuous literal 0
         certificate.derivative_at(loss.expr, Z, k, value, sp.Integer(0), f"l^({k}) vanishes at z = {value}")
@@ -112,6 +118,32 @@ def _exact_root_certificates(loss: Any, p: Piece) -> list[dict[str, Any]]:
                 break
             except ValueError:
                 continue
+    return out
+
+
+def _algebraic_root_certificates(loss: Any, p: Piece) -> list[dict[str, Any]]:
+    assert p.poly is not None and p.order
+    m = p.order - 1
+    h = sp.cancel(loss.derivative(1) / p.poly**m)
+    at = Enclosure(dec(p.lo), dec(p.hi))
+    where = f"[{at.lo}, {at.hi}]"
+    syms = {s.name: ["real"] for s in sorted(loss.expr.free_symbols, key=str)}
+    out = [
+        certificate.identity(
+            f"l' = ({p.poly})^{m} h(z): the root of {p.poly} in {where} is a zero of l' of multiplicity {m}",
+            syms,
+            [],
+            [("l", str(loss.expr))],
+            f"diff(l, {Z.name})",
+            f"({p.poly})**{m}*({h})",
+        )
+    ]
+    for sign in ("positive", "negative"):
+        try:
+            out.append(certificate.ball_sign(h, Z, at, sign, 128, f"h = l'/({p.poly})^{m} is {sign} on {where}"))
+            break
+        except ValueError:
+            continue
     return out
 
 

@@ -11,9 +11,11 @@ Piece kinds (endpoints are exact decimals; each piece is closed):
 * ``root``: one Krawczyk step on l' over X lands in the interior of X (exactly one simple zero), l''(X)
   has the sign of the stated type, and for a minimum ``alpha_sign`` is the sign of
   alpha_l = 3 l'''^2 - l'' l'''' over X (null when the ball straddles 0 on this box).
-* ``exact-root``: l' vanishes exactly at ``value`` (sympy, l' = polynomial x factors of known sign), the
-  first non-vanishing derivative of l there has order ``order``, and l' has no other zero in [lo, hi]
-  (Sturm count on the square-free polynomial part); the type comes from the signs of l' at lo and hi.
+* ``exact-root``: l' vanishes exactly at the one root of ``poly`` (the root's minimal polynomial over Q) in
+  [lo, hi] (sympy, l' = polynomial x factors of known sign), the first non-vanishing derivative of l there has
+  order ``order``, and l' has no other zero in [lo, hi] (Sturm count on the square-free polynomial part); the
+  type comes from the signs of l' at lo and hi. ``value`` is the root as text (null when it has no closed
+  form, e.g. a root of z^5 - z - 1).
 * ``undecided``: none of the above; ``reason`` says why and what would decide it.
 """
 
@@ -116,6 +118,7 @@ class Piece:
     alpha_sign: str | None = None
     value: sp.Expr | None = None
     order: int | None = None
+    poly: sp.Expr | None = None  # exact-root: the minimal polynomial of the root (alone in [lo, hi])
     reason: str = ""
     krawczyk: KrawczykResult | None = None
     l2: arb | None = None
@@ -132,7 +135,8 @@ class Piece:
             out["type"] = self.type
             out["alpha_sign"] = self.alpha_sign
         elif self.kind == "exact-root":
-            out["value"] = str(self.value)
+            out["value"] = readable(self.value)
+            out["poly"] = None if self.poly is None else str(self.poly)
             out["order"] = self.order
             out["type"] = self.type
         else:
@@ -244,10 +248,18 @@ def _exact_piece(loss: Loss, root: ExactRoot, l1: BallFn) -> Piece:
     elif left is not None and left == right:
         kind = "inflection"
     else:
-        return Piece(
-            "undecided", root.lo, root.hi, reason=f"l' = 0 exactly at {root.value}; sign of l' beside it not decided"
-        )
-    return Piece("exact-root", root.lo, root.hi, type=kind, value=root.value, order=root.order)
+        where = f"the root of {root.poly} in [{dec(root.lo)}, {dec(root.hi)}]"
+        why = f"l' = 0 exactly at {where}; sign of l' beside it not decided"
+        return Piece("undecided", root.lo, root.hi, reason=why)
+    return Piece("exact-root", root.lo, root.hi, type=kind, value=root.value, order=root.order, poly=root.poly)
+
+
+def readable(value: sp.Expr | None) -> str | None:
+    """The exact value as text when it is rational or a radical expression; None for a CRootOf (no closed
+    form): the root is then named by its minimal polynomial and isolating interval alone."""
+    if value is None or value.has(sp.CRootOf):
+        return None
+    return str(value)
 
 
 def _cover_gap(

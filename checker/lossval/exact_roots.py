@@ -30,12 +30,14 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class ExactRoot:
     """A zero of l' at ``value`` (exact), alone in [lo, hi]; the first non-vanishing derivative of l has
-    order ``order`` (= multiplicity in l' + 1)."""
+    order ``order`` (= multiplicity in l' + 1). ``poly`` is the root's minimal polynomial over Q (in z): with
+    [lo, hi] it names the root in text any reader can parse, where ``value`` may be a CRootOf."""
 
     value: sp.Expr
     lo: Fraction
     hi: Fraction
     order: int
+    poly: sp.Expr
 
 
 def polynomial_part(l1: sp.Expr) -> sp.Poly | None:
@@ -86,7 +88,7 @@ def exact_roots(l1: sp.Expr, lo: Fraction, hi: Fraction, *, timeout: float = SYM
                 a, b = _isolate(sqf, root)
                 if b < lo or a > hi:
                     continue
-                out.append(ExactRoot(value, a, b, int(mult) + 1))
+                out.append(ExactRoot(value, a, b, int(mult) + 1, sp.minimal_polynomial(value, Z)))
         out.sort(key=lambda r: r.lo)
         return out
 

@@ -10,6 +10,7 @@ classification of the domain), per minimiser ``z`` and ``alpha`` as {"lo", "hi"}
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from checker.jsonable import jsonable
@@ -102,7 +103,7 @@ class MinimiserResult:
 
     def location(self) -> str:
         if self.piece.kind == "exact-root":
-            return str(self.piece.value)
+            return exact_text(self.piece)
         st = self.stability
         if st is not None:
             return f"{float(st.box.mid()):.10g}"
@@ -112,8 +113,8 @@ class MinimiserResult:
         st = self.stability
         out: dict[str, Any] = {
             "index": self.index,
-            "z": enc(st.box) if st is not None else {"lo": str(self.piece.value), "hi": str(self.piece.value)},
-            "z_exact": None if self.piece.value is None else str(self.piece.value),
+            "z": enc(st.box) if st is not None else exact_box(self.piece),
+            "z_exact": None if self.piece.value is None else exact_text(self.piece),
             "alpha": None if st is None else enc(st.alpha) if st.kind != "degenerate" else {"lo": "0", "hi": "0"},
             "verdict": self.kind,
             "evidence": self.verdict.value,
@@ -126,6 +127,31 @@ class MinimiserResult:
             "certificates": self.evidence.certificates,
         }
         return out
+
+
+def exact_text(piece: Piece) -> str:
+    """An exact root as a reader can parse it: its closed form, or 'the root of POLY in [lo, hi]'."""
+    from checker.lossval.cover import dec, readable
+
+    text = readable(piece.value)
+    if text is not None:
+        return text
+    return f"the root of {piece.poly} in [{dec(piece.lo)}, {dec(piece.hi)}] (~{float(piece.lo + piece.hi) / 2:.10g})"
+
+
+def exact_box(piece: Piece) -> dict[str, str]:
+    """A decimal enclosure of an exact root: the point itself when it is a short decimal, else its isolating
+    interval (a radical or a root without closed form has no finite decimal)."""
+    from checker.lossval.cover import dec
+
+    v = piece.value
+    if v is not None and v.is_Rational:
+        try:
+            d = dec(Fraction(int(v.p), int(v.q)))
+            return {"lo": d, "hi": d}
+        except ValueError:
+            pass
+    return {"lo": dec(piece.lo), "hi": dec(piece.hi)}
 
 
 @dataclass

@@ -9,7 +9,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from checker.lossval.result import MINIMISER_TEXT, Headline, LossValidation, MinimiserResult
+from checker.lossval.result import MINIMISER_TEXT, Headline, LossValidation, MinimiserResult, exact_text
 
 PROVENANCE_LINE = (
     "  (product-stable: alpha_l(z*) = 3 l'''^2 - l'' l'''' > 0, GAN-A-D4.1: SECONDARY + DERIVED, wording "
@@ -121,7 +121,7 @@ def _cover(result: LossValidation) -> Iterator[str]:
         f"sign of l', {n['root']} Krawczyk roots, {n['exact-root']} exact roots, {n['undecided']} undecided"
     )
     for p in c.critical:
-        where = str(p.value) if p.value is not None else f"[{float(p.lo):.12g}, {float(p.hi):.12g}]"
+        where = exact_text(p) if p.value is not None else f"[{float(p.lo):.12g}, {float(p.hi):.12g}]"
         extra = f", order {p.order}" if p.order else ""
         yield f"  {p.type} at {where} ({p.kind}{extra})"
     for p in c.undecided:

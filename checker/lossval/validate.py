@@ -25,7 +25,7 @@ from checker.certify.stability import Stability, product_stability
 from checker.loss import Loss
 from checker.lossval import finite_eta
 from checker.lossval.cover import Piece, build_cover
-from checker.lossval.result import EtaResult, LossValidation, MinimiserResult, enc
+from checker.lossval.result import EtaResult, LossValidation, MinimiserResult, enc, exact_text
 from checker.lossval.simulation import SIGMA_HI, SIGMA_LO
 from checker.parse import Z
 from checker.progress import counter
@@ -87,12 +87,13 @@ def _degenerate_minimum(index: int, piece: Piece) -> MinimiserResult:
     """A minimiser with l'' = 0, found exactly: named, with the order of its first non-vanishing derivative."""
     order = piece.order or 0
     name = "l" + "'" * order if order <= 4 else f"l^({order})"
+    where = exact_text(piece)
     summary = (
-        f"z* = {piece.value} is a degenerate minimum: l' = 0 there exactly, the first non-vanishing derivative is "
+        f"z* = {where} is a degenerate minimum: l' = 0 there exactly, the first non-vanishing derivative is "
         f"{name} (order {order}), so l''(z*) = 0 and the threshold 2/(eta l''(z*)) is infinite: the EoS theory "
         "(product-stability, the flip at 2/eta) does not apply"
     )
-    ev = Evidence(Verdict.PROVED, EvidenceClass.SYMBOLIC, summary, numbers={"z": str(piece.value), "order": order})
+    ev = Evidence(Verdict.PROVED, EvidenceClass.SYMBOLIC, summary, numbers={"z": where, "order": order})
     return MinimiserResult(index=index, piece=piece, kind="degenerate-minimum", evidence=ev)
 
 

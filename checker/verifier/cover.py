@@ -6,9 +6,13 @@ re-derived here from the stored l (never from stored derivatives):
 
 * ``sign``: l' over the piece, in arb, has the stated sign (the piece may be bisected here, to depth 12);
 * ``root``: Krawczyk on l' over the box, and l'' and (when claimed) alpha_l over the SAME box;
-* ``exact-root``: l'(value) = 0 exactly (sympy), l^(j)(value) = 0 for 2 <= j < order and l^(order)(value)
-  != 0 (arb), value in [lo, hi], and l' has no other zero there: a Sturm count (sympy ``count_roots`` of the
-  square-free part) when l' is a polynomial, else the sign of l'/(z - value)^(order-1) over the piece;
+* ``exact-root`` with ``poly`` (the root's minimal polynomial: a root without closed form is named by it and
+  [lo, hi]): a Sturm count of exactly one root of the square-free ``poly`` in [lo, hi], and l'/poly^(order-1)
+  finite and of one sign there (arb), which fixes the order and the type (:func:`_algebraic_root`);
+* ``exact-root`` without ``poly`` (older reports): l'(value) = 0 exactly (sympy), l^(j)(value) = 0 for
+  2 <= j < order and l^(order)(value) != 0 (arb), value in [lo, hi], and l' has no other zero there: a Sturm
+  count (sympy ``count_roots`` of the square-free part) when l' is a polynomial, else the sign of
+  l'/(z - value)^(order-1) over the piece;
 * ``undecided``: accepted as stated, but then the headline cannot be "product-stable".
 
 The headline (``exit_code`` 0: product-stable) must follow: no undecided piece, at least one minimum, and
@@ -94,6 +98,9 @@ def _sign_piece(l1: Callable[[arb], arb], lo: Fraction, hi: Fraction, sign: Any,
 
 
 def _exact_root(loss: sp.Expr, piece: Mapping[str, Any], lo: Fraction, hi: Fraction, prec: int) -> None:
+    if piece.get("poly") is not None:
+        _algebraic_root(loss, piece, lo, hi, prec)
+        return
     try:
         value = Reader({}).read(piece["value"])
     except ExprError as exc:
@@ -135,6 +142,61 @@ def _exact_root(loss: sp.Expr, piece: Mapping[str, Any], lo: Fraction, hi: Fract
     q = quotient if quotient is not None else l1 / (Z - value) ** (order - 1)
     fq = function_of(q, Z)
     with_retries(prec, lambda: "" if _sign_definite(fq, lo, hi) else "l' may have another zero in the piece")
+
+
+def _algebraic_root(loss: sp.Expr, piece: Mapping[str, Any], lo: Fraction, hi: Fraction, prec: int) -> None:
+    """An exact root named by a polynomial f (square-free, rational coefficients) with exactly one root r in
+    [lo, hi] (Sturm count): with m = order - 1 and h = l'/f^m (sympy cancel), h finite and of one sign on
+    [lo, hi] (arb) means l' = f^m h vanishes at r to order exactly m and nowhere else in the piece, so
+    l^(j)(r) = 0 for j <= m and l^(order)(r) = m! f'(r)^m h(r), whose sign follows from those of f' and h."""
+    order = piece.get("order")
+    if isinstance(order, bool) or not isinstance(order, int) or not 2 <= order <= 12:
+        raise CertificateError("exact-root order must be an integer in 2..12")
+    try:
+        f = Reader({"z": Z}).read(piece["poly"])
+    except ExprError as exc:
+        raise CertificateError(f"exact-root poly: {exc}") from None
+    if not isinstance(f, sp.Expr) or not f.is_polynomial(Z):
+        raise CertificateError("exact-root poly must be a polynomial in z")
+    poly = sp.Poly(f, Z)
+    if poly.degree() < 1 or not all(c.is_Rational for c in poly.all_coeffs()):
+        raise CertificateError("exact-root poly must have rational coefficients and degree >= 1")
+    if sp.degree(sp.gcd(poly, poly.diff(Z)), Z) > 0:
+        raise CertificateError("exact-root poly is not square-free")
+    if not lo < hi or poly.count_roots(sp.Rational(lo), sp.Rational(hi)) != 1:
+        raise CertificateError(f"{piece['poly']} does not have exactly one root in the piece (Sturm)")
+    if piece.get("value") is not None:
+        try:
+            value = Reader({}).read(piece["value"])
+        except ExprError as exc:
+            raise CertificateError(f"exact-root value: {exc}") from None
+        if not isinstance(value, sp.Expr) or value.free_symbols or sp.simplify(f.subs(Z, value)) != 0:
+            raise CertificateError(f"value {piece['value']} is not a root of {piece['poly']}")
+    m = order - 1
+    h = function_of(sp.cancel(sp.diff(loss, Z) / f**m), Z)
+    df = function_of(sp.diff(f, Z), Z)
+
+    def attempt() -> str:
+        if piece.get("value") is not None:
+            v = evaluate(value, {})
+            if not (v >= exact(lo) and v <= exact(hi)):
+                return f"value {piece['value']} is not in the piece"
+        hv, dv = h(hull(lo, hi)), df(hull(lo, hi))
+        if not (hv > 0 or hv < 0):
+            return f"l'/({piece['poly']})^{m} is not certainly nonzero on the piece: not a zero of order {m} alone"
+        if not (dv > 0 or dv < 0):
+            return f"the derivative of {piece['poly']} is not certainly nonzero on the piece"
+        top_negative = (hv < 0) != (dv < 0 and m % 2 == 1)
+        want = (
+            "inflection"
+            if order % 2
+            else ("maximum" if top_negative else ("minimum" if order == 2 else "degenerate-minimum"))
+        )
+        if piece.get("type") != want:
+            return f"type {piece.get('type')!r}, but the first nonzero derivative (order {order}) makes it {want}"
+        return ""
+
+    with_retries(prec, attempt)
 
 
 def _sign_definite(f: Callable[[arb], arb], lo: Fraction, hi: Fraction) -> bool:
