@@ -8,6 +8,7 @@ Each builder returns a JSON-ready dict with a ``kind`` the renderer knows:
 * ``bifurcation``: period-2 orbit amplitude against the overshoot sigma, stable/unstable and certified
   points marked, and the normal-form prediction.
 * ``histogram``: samples with an optional predicted value (e.g. final sharpness of many runs).
+* ``boxes``: rectangles of a plane coloured by status (the certified boxes of a two-parameter loss family).
 """
 
 from __future__ import annotations
@@ -41,6 +42,20 @@ def line(
         "hlines": {k: float(v) for k, v in (hlines or {}).items()},
         "log_x": log_x,
         "log_y": log_y,
+    }
+
+
+def boxes(
+    title: str, rects: Sequence[tuple[float, float, float, float, str]], *, x_label: str, y_label: str
+) -> dict[str, Any]:
+    """Rectangles [x0, x1] x [y0, y1] of the plane, each with a status (e.g. the certified boxes of a
+    two-parameter family: stable / not-stable / no-minimiser / undecided)."""
+    return {
+        "kind": "boxes",
+        "title": title,
+        "rects": [[float(a), float(b), float(c), float(d), str(s)] for a, b, c, d, s in rects],
+        "x_label": x_label,
+        "y_label": y_label,
     }
 
 

@@ -159,3 +159,50 @@ def test_family_forgery_is_rejected(
     assert code == 1, f"{name}: {out}"
     failed = [line for line in out.splitlines() if line.startswith("FAIL")]
     assert failed and all("LOSS-FAMILY" in line for line in failed), f"{name}: {out}"
+
+
+# ---- two parameters -------------------------------------------------------------------------------------
+
+QUARTIC2 = "(z-1)**2/2 + p*(z-1)**3/3 + q*(z-1)**4/4"  # alpha(z* = 1) = 12 p^2 - 6 q: crosses 0 on q = 2 p^2
+
+
+def test_two_parameter_family_is_sound_verifies_and_forgeries_fail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["loss", QUARTIC2, "--param", "p=0.6..0.9", "--param", "q=1..1.5", "--domain", "-4,4"]
+    assert main([*args, "--report", "--report-dir", str(tmp_path)]) == 1
+    (path,) = tmp_path.glob("eoscheck-loss-*.json")
+    doc: Doc = json.loads(path.read_text())
+    fam = doc["extra"]["loss"]["family"]
+    assert [p["name"] for p in fam["parameters"]] == ["p", "q"]
+    assert fam["plot"]["kind"] == "boxes"
+    boxes = _cert(doc)["boxes"]
+    statuses = {b["status"] for b in boxes}
+    assert {"stable", "not-stable", "undecided"} <= statuses
+    for b in boxes:  # each decided box against the exact alpha(1; p, q) = 12 p^2 - 6 q over the whole box
+        (p0, p1), (q0, q1) = ((float(a), float(c)) for a, c in b["at"])
+        if b["status"] == "stable":
+            assert 12 * p0**2 - 6 * q1 > 0
+        elif b["status"] == "not-stable":
+            assert 12 * p1**2 - 6 * q0 < 0
+    assert fam["regions"]["undecided"]["fraction"] < 0.1
+    code, out = _verify(doc, tmp_path, capsys)
+    assert code == 0, out
+    forged = copy.deepcopy(doc)
+    victim = next(b for b in _cert(forged)["boxes"] if b["status"] == "not-stable")
+    victim["status"], victim["alpha"][0][0] = "stable", "positive"
+    code, out = _verify(forged, tmp_path, capsys)
+    assert code == 1 and "FAIL LOSS-FAMILY" in out, out
+    forged = copy.deepcopy(doc)
+    _cert(forged)["boxes"][0]["at"][1][1] = "1.6"  # leaves the rectangle and overlaps a neighbour
+    code, out = _verify(forged, tmp_path, capsys)
+    assert code == 1 and "LOSS-FAMILY" in out, out
+    forged = copy.deepcopy(doc)
+    forged["extra"]["loss"]["family"]["regions"]["stable"]["area"] = "0.1"
+    code, out = _verify(forged, tmp_path, capsys)
+    assert code == 1 and "the stable area" in out, out
+
+
+def test_three_parameter_ranges_are_refused() -> None:
+    args = ["loss", "p*z**2 + q*z**4 + r*z**6", "--param", "p=1..2", "--param", "q=1..2", "--param", "r=1..2"]
+    assert main(args) == 2

@@ -42,8 +42,9 @@ MAX_RUNS = 10_000_000
 A certified cover of --domain (signs of l', Krawczyk roots, exact multiple roots), certified
 product-stability alpha = 3 l3^2 - l2 l4 (GAN-A-D4.1) at every minimiser, finite-eta flip coefficient P
 and final sharpness (GAN-A-FLIP, GAN-A-T4.3), certified 2-cycles, batched simulations and the measured basin.
---param NAME=LO..HI decides product-stability over a whole parameter interval. Exit code: 0 every minimiser
-certified product-stable and nothing in the domain undecided, 1 otherwise, 2 bad input."""
+--param NAME=LO..HI decides product-stability over a whole parameter interval (two of them: a rectangle).
+Exit code: 0 every minimiser certified product-stable and nothing in the domain undecided, 1 otherwise, 2 bad
+input."""
 )
 @click.argument("expr")
 @click.option("--param", "-p", "params", multiple=True, help="NAME=VALUE (exact rational) or NAME=LO..HI (a family)")
@@ -112,8 +113,8 @@ def command(
     n_steps = _int("--steps", str(steps), 1, 10**8)
     bits = _int("--prec", str(prec), MIN_PREC, MAX_PREC)
     top = max(REFINE_BITS_MAX, bits) if max_prec is None else _int("--max-prec", str(max_prec), bits, MAX_PREC)
-    if len(ranges) > 1:
-        fail("give one NAME=LO..HI parameter range (two-parameter families are not supported yet)")
+    if len(ranges) > 2:
+        fail("give one or two NAME=LO..HI parameter ranges (a family in at most two parameters)")
     out_dir = Path(report_dir) if report else None
     if out_dir is not None:
         from checker.report.writer import check_writable
@@ -125,10 +126,10 @@ def command(
 
     result: Any
     if ranges:
-        from checker.lossval.family import decide_family
+        from checker.lossval.family import decide_families
 
-        name, (lo, hi) = next(iter(ranges.items()))
-        result = decide_family(expr, fixed, name, lo, hi, domain=dom, prec=bits, progress=say)
+        spans = [(name, lo, hi) for name, (lo, hi) in ranges.items()]
+        result = decide_families(expr, fixed, spans, domain=dom, prec=bits, progress=say)
     else:
         from checker.lossval.validate import validate_loss
 

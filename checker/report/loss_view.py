@@ -19,7 +19,7 @@ def _mid(enc: Any) -> str:
 
 def loss_sections(doc: dict[str, Any]) -> tuple[list[Row], dict[str, list[dict[str, Any]]], dict[str, Any]]:
     """(scalars, tables, series) for the renderers, laid out for a reader rather than as a key dump."""
-    if "family" in doc and doc.get("family") and "stretches" in doc["family"]:
+    if isinstance(doc.get("family"), dict) and ("stretches" in doc["family"] or "regions" in doc["family"]):
         return _family(doc["family"])
     loss = doc.get("loss", {})
     params = ", ".join(f"{k}={v}" for k, v in loss.get("params", {}).items())
@@ -84,18 +84,27 @@ def loss_sections(doc: dict[str, Any]) -> tuple[list[Row], dict[str, list[dict[s
 
 
 def _family(f: dict[str, Any]) -> tuple[list[Row], dict[str, list[dict[str, Any]]], dict[str, Any]]:
+    params = f.get("parameters") or [{"name": f.get("parameter"), **(f.get("interval") or {})}]
+    where = " x ".join(f"{p.get('name')} in [{p.get('lo')}, {p.get('hi')}]" for p in params)
     scalars: list[Row] = [
-        ("loss family", f"{f['expr']} with {f['parameter']} in [{f['interval']['lo']}, {f['interval']['hi']}]"),
+        ("loss family", f"{f['expr']} with {where}"),
         ("z domain", f"[{f['domain']['lo']}, {f['domain']['hi']}]"),
         ("verdict", f"{f['verdict']}: {f['summary']}"),
         ("parameter boxes", f"{f.get('box_count')} (each stored in the claim's certificate)"),
     ]
-    stretches = [
-        {
-            f["parameter"]: f"[{s['lo']}, {s['hi']}]",
-            "status": s["status"] + (" (crossing enclosure)" if s.get("crossing") else ""),
-            "why": s.get("reason", ""),
-        }
-        for s in f["stretches"]
-    ]
-    return scalars, {"Parameter stretches": stretches}, {}
+    tables: dict[str, list[dict[str, Any]]] = {}
+    if f.get("stretches"):
+        tables["Parameter stretches"] = [
+            {
+                str(params[0].get("name")): f"[{s['lo']}, {s['hi']}]",
+                "status": s["status"] + (" (crossing enclosure)" if s.get("crossing") else ""),
+                "why": s.get("reason", ""),
+            }
+            for s in f["stretches"]
+        ]
+    elif isinstance(f.get("regions"), dict):
+        tables["Parameter regions"] = [
+            {"status": k, "area": v.get("area"), "fraction": f"{float(v.get('fraction', 0)):.2%}"}
+            for k, v in f["regions"].items()
+        ]
+    return scalars, tables, {}

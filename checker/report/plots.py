@@ -113,7 +113,30 @@ def _histogram(ax: Any, s: dict[str, Any]) -> None:
     ax.set_ylabel("count")
 
 
+BOX_COLOURS = {"stable": "tab:green", "not-stable": "tab:red", "no-minimiser": "tab:gray", "undecided": "gold"}
+
+
+def _boxes(ax: Any, s: dict[str, Any]) -> None:
+    from matplotlib.patches import Patch, Rectangle
+
+    seen: set[str] = set()
+    for x0, x1, y0, y1, status in s["rects"]:
+        colour = BOX_COLOURS.get(str(status), "white")
+        x, y = _num(x0), _num(y0)
+        ax.add_patch(Rectangle((x, y), _num(x1) - x, _num(y1) - y, facecolor=colour, edgecolor="black", linewidth=0.3))
+        seen.add(str(status))
+    if s["rects"]:
+        xs = [_num(r[0]) for r in s["rects"]] + [_num(r[1]) for r in s["rects"]]
+        ys = [_num(r[2]) for r in s["rects"]] + [_num(r[3]) for r in s["rects"]]
+        ax.set_xlim(min(xs), max(xs))
+        ax.set_ylim(min(ys), max(ys))
+    ax.legend(handles=[Patch(color=BOX_COLOURS.get(k, "white"), label=k) for k in sorted(seen)], fontsize=8)
+    ax.set_xlabel(s["x_label"])
+    ax.set_ylabel(s["y_label"])
+
+
 DRAW: dict[str, Callable[[Any, dict[str, Any]], None]] = {
+    "boxes": _boxes,
     "line": _line,
     "fit": _fit,
     "bifurcation": _bifurcation,

@@ -169,13 +169,18 @@ def series_caption(spec: dict[str, Any]) -> str:
     if kind == "line":
         refs = ", ".join(f"{k} = {fmt(v)}" for k, v in spec["hlines"].items())
         return f"{title_}: {', '.join(spec['ys'])} against {spec['x_label']}" + (f"; reference {refs}" if refs else "")
+    if kind == "boxes":
+        counts: dict[str, int] = {}
+        for r in spec["rects"]:
+            counts[str(r[4])] = counts.get(str(r[4]), 0) + 1
+        return f"{title_}: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + " box(es)"
     if kind == "histogram":
         pred = "" if spec.get("predicted") is None else f"; predicted {fmt(spec['predicted'])}"
         return f"{title_}: {len(spec['samples'])} samples{pred}"
     return str(title_)
 
 
-SERIES_KINDS = frozenset({"line", "fit", "bifurcation", "histogram"})
+SERIES_KINDS = frozenset({"line", "fit", "bifurcation", "histogram", "boxes"})
 
 
 def _is_series(v: Any) -> bool:

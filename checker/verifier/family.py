@@ -17,8 +17,9 @@ and alpha = 3 l'''^2 - l'' l'''' are differentiated here; nothing derived is rea
 * each decided box's status follows from its pieces (stable: every minimum's alpha > 0; not-stable: some < 0;
   no-minimiser: no minimum);
 * the document's stretches (one parameter) are exactly the runs of boxes of one status, a crossing is an
-  undecided stretch between a stable and a not-stable one, and the claim's verdict, numbers and the exit code
-  follow from the boxes.
+  undecided stretch between a stable and a not-stable one; the stated length (area, for two parameters) of
+  each status is the exact sum over its boxes; the claim's verdict, numbers and the exit code follow from the
+  boxes.
 """
 
 from __future__ import annotations
@@ -425,6 +426,7 @@ def check_family_document(doc: Mapping[str, Any]) -> list[str]:
         "expr": (fam.get("expr"), cert["expr"]),
         "params": (fam.get("params"), cert["params"]),
         "domain": (fam.get("domain"), cert["domain"]),
+        "parameters": (fam.get("parameters"), params),
     }
     if len(params) == 1:
         same["parameter"] = (fam.get("parameter"), params[0]["name"])
@@ -439,8 +441,39 @@ def check_family_document(doc: Mapping[str, Any]) -> list[str]:
         out.append(f"LOSS-FAMILY: extra.loss.family.verdict is {fam.get('verdict')!r}, the boxes give {verdict}")
     if extra.get("exit_code") != code:
         out.append(f"LOSS-FAMILY: exit code {extra.get('exit_code')!r}, the certified boxes give {code}")
+    out += _area_failures(claim, fam, cert["boxes"], len(params) == 2)
     if len(params) == 1:
         out += _stretch_failures(claim, fam, derived_stretches(cert["boxes"]))
+    return out
+
+
+def _area_failures(
+    claim: Mapping[str, Any], fam: Mapping[str, Any], raws: list[Mapping[str, Any]], two: bool
+) -> list[str]:
+    """The stored measure (length or area) of each status is the exact sum over the certified boxes; for two
+    parameters these areas are the claim's numbers."""
+    areas = dict.fromkeys(STATUSES, Fraction(0))
+    for raw in raws:
+        v = Fraction(1)
+        for lo, hi in raw["at"]:
+            v *= exact_decimal(hi) - exact_decimal(lo)
+        areas[raw["status"]] += v
+    regions = fam.get("regions")
+    if not isinstance(regions, dict) or set(regions) != set(STATUSES):
+        return ["LOSS-FAMILY: extra.loss.family.regions must give the area of each status"]
+    out = []
+    for status, area in areas.items():
+        entry = regions[status]
+        try:
+            stated = exact_decimal(entry["area"]) if isinstance(entry, dict) else None
+        except ExprError:
+            stated = None
+        if stated != area:
+            out.append(f"LOSS-FAMILY: the {status} area is {entry!r}, the certified boxes give {float(area):.10g}")
+    if two and not out:
+        numbers = claim["evidence"]["numbers"]
+        if numbers != {f"{k} area": regions[k]["area"] for k in STATUSES}:
+            out.append("LOSS-FAMILY: the claim's numbers are not the certified areas")
     return out
 
 
