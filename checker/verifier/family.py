@@ -83,7 +83,7 @@ class _Family:
         d2, d3 = sp.diff(d1, Z), sp.diff(d1, Z, 2)
         d4 = sp.diff(d3, Z)
         alpha = 3 * d3**2 - d2 * d4
-        self.l1, self.l2 = self._fn(d1), self._fn(d2)
+        self.l1, self.l2, self.l3 = self._fn(d1), self._fn(d2), self._fn(d3)
         self.alpha = self._fn(alpha)
         self.alpha_z = self._fn(sp.diff(alpha, Z))
         self.alpha_p = [self._fn(sp.diff(alpha, s)) for s in self.syms]
@@ -229,11 +229,17 @@ def _alpha_sign(f: _Family, lo: Fraction, hi: Fraction, at: Sequence[Interval], 
 
 
 def l2_range(f: _Family, lo: Fraction, hi: Fraction, p: Sequence[arb]) -> arb:
-    """An enclosure of l'' over [lo, hi] x P: the union over KRAWCZYK_PARTS equal parts."""
+    """An enclosure of l'' over [lo, hi] x P: the union over KRAWCZYK_PARTS equal parts of the plain ball
+    intersected with the centred form l''(m) + l'''(X, P)(X - m) (each contains the range, so does their
+    intersection)."""
     step = (hi - lo) / KRAWCZYK_PARTS
     out: arb | None = None
     for k in range(KRAWCZYK_PARTS):
-        v = f.l2(hull(lo + k * step, lo + (k + 1) * step), p)
+        a, b = lo + k * step, lo + (k + 1) * step
+        x, m = hull(a, b), exact((a + b) / 2)
+        v, c = f.l2(x, p), f.l2(m, p) + f.l3(x, p) * (x - m)
+        if c.is_finite() and v.is_finite() and c.overlaps(v):
+            v = c.intersection(v)
         out = v if out is None else out.union(v)
     assert out is not None
     return out
