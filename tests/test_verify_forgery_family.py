@@ -206,3 +206,16 @@ def test_two_parameter_family_is_sound_verifies_and_forgeries_fail(
 def test_three_parameter_ranges_are_refused() -> None:
     args = ["loss", "p*z**2 + q*z**4 + r*z**6", "--param", "p=1..2", "--param", "q=1..2", "--param", "r=1..2"]
     assert main(args) == 2
+
+
+def test_soft_label_bce_family_is_proved_and_verifies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The issue's example: BCE with a soft label p, alpha > 0 for every p (alpha = (s(1-s))^2 (2 - 6s + 6s^2)
+    with s the sigmoid at z*), proved over [0.55, 0.95] on the default domain, compactly, and re-checked."""
+    args = ["loss", "log(1+exp(z)) - p*z", "--param", "p=0.55..0.95", "--report", "--report-dir", str(tmp_path)]
+    assert main(args) == 0
+    (path,) = tmp_path.glob("eoscheck-loss-*.json")
+    assert path.stat().st_size < 200_000  # boxes stored compactly (16 MB when every piece was an object)
+    doc: Doc = json.loads(path.read_text())
+    assert [s["status"] for s in doc["extra"]["loss"]["family"]["stretches"]] == ["stable"]
+    code, out = _verify(doc, tmp_path, capsys)
+    assert code == 0 and "OK   LOSS-FAMILY: PROVED" in out, out

@@ -220,10 +220,12 @@ def _alpha_sign(f: _Family, lo: Fraction, hi: Fraction, at: Sequence[Interval], 
     c = f.alpha(zm, pm) + f.alpha_z(x, p) * (x - zm)
     for fp, q, qm in zip(f.alpha_p, p, pm, strict=True):
         c = c + fp(x, p) * (q - qm)
-    if signed(c, sign) or signed(f.alpha(x, p), sign):
+    plain = f.alpha(x, p)
+    if signed(c, sign) or signed(plain, sign):
         return True
-    if depth >= ALPHA_DEPTH:
-        return False
+    other = "negative" if sign == "positive" else "positive"
+    if depth >= ALPHA_DEPTH or signed(c, other) or signed(plain, other):
+        return False  # certainly the other sign here: a forged sign costs little
     m = (lo + hi) / 2
     return all(_alpha_sign(f, a, b, half, sign, depth + 1) for a, b in ((lo, m), (m, hi)) for _, half in _split(p, at))
 
