@@ -1,10 +1,11 @@
 """An independent verifier for eos-checker reports: ``eoscheck verify REPORT.json``.
 
-A reader who doubts a PROVED or CERTIFIED verdict reads this package (six short modules) and sees what was
+A reader who doubts a PROVED or CERTIFIED verdict reads this package (seven short modules) and sees what was
 re-derived. It imports nothing from the producing side (backends, certify, simulate, models, lossval,
 properties) and no JAX: its own expression reader (:mod:`.expr`, an AST whitelist), its own sympy -> arb
 evaluator (:mod:`.arbeval`), one check per certificate kind (:mod:`.checks`), the loss cover
-(:mod:`.cover`), the whole-document checks (:mod:`.document`) and the input bounds (:mod:`.limits`).
+(:mod:`.cover`), loss-family boxes (:mod:`.family`), the whole-document checks (:mod:`.document`) and
+the input bounds (:mod:`.limits`).
 It uses sympy for identities and python-flint (arb) for inequalities; floats never decide anything.
 
 What it does NOT establish: that the catalogue's formal statement of a claim says what the paper says (the
