@@ -219,3 +219,23 @@ def test_soft_label_bce_family_is_proved_and_verifies(tmp_path: Path, capsys: py
     assert [s["status"] for s in doc["extra"]["loss"]["family"]["stretches"]] == ["stable"]
     code, out = _verify(doc, tmp_path, capsys)
     assert code == 0 and "OK   LOSS-FAMILY: PROVED" in out, out
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda c: c.__setitem__("parameters", 5),
+        lambda c: c["boxes"][0].__setitem__("at", "x"),
+        lambda c: c["boxes"][0].__setitem__("z", ["a"] * len(c["boxes"][0]["z"])),
+        lambda c: c["boxes"][0].__setitem__("alpha", [5]),
+        lambda c: c["boxes"].__setitem__(0, 7),
+        lambda c: c.__setitem__("expr", "__import__('os')"),
+    ],
+)
+def test_malformed_family_certificate_is_a_failure_not_a_crash(
+    mutate: Callable[[dict[str, Any]], None], family_doc: Doc, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = copy.deepcopy(family_doc)
+    mutate(_cert(doc))
+    code, out = _verify(doc, tmp_path, capsys)
+    assert code == 1 and "FAIL LOSS-FAMILY" in out, out

@@ -375,7 +375,7 @@ def _check(cert: Mapping[str, Any]) -> None:
 
         try:
             with_retries(cert["prec"], attempt)
-        except CertificateError as exc:
+        except (CertificateError, ExprError) as exc:
             raise CertificateError(f"{','.join(f.names)} in {_show(at)} ({raw['status']}): {exc}") from None
 
 
