@@ -238,7 +238,10 @@ def _gpu_section(docs: list[dict[str, Any]]) -> list[str]:
     if not docs:
         return [*out, "**No GPU run recorded yet** (benchmarks/gpu/ holds no JSON file).", ""]
     for doc in docs:
-        out += [f"### {doc['file']}", "", gpu_throughput.markdown(doc)]
+        out += [f"### {doc['file']}", ""]
+        if doc.get("note"):
+            out += [f"Note: {doc['note']}", ""]
+        out += [gpu_throughput.markdown(doc)]
     return out
 
 
