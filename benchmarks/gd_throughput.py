@@ -212,7 +212,6 @@ def main(argv: list[str] | None = None) -> int:
     """
     import argparse
     import json
-    import platform
     from pathlib import Path
 
     from benchmarks import gpu_throughput
@@ -231,7 +230,6 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(b) for b in args.batch]
     if min(sizes) < 1 or args.steps < 1 or args.repeats < 1:
         parser.error("--batch, --steps and --repeats must be >= 1")
-    import jax
 
     rows: list[dict[str, Any]] = []
     for name in args.loss:
@@ -240,16 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                 for r in gpu_throughput.measure(name, n, dtype, args.steps, args.repeats):
                     rows.append(r)
                     print(json.dumps(r), flush=True)
-    dev = jax.devices()[0]
-    doc = {
-        "device": getattr(dev, "device_kind", str(dev)),
-        "backend": jax.default_backend(),
-        "n_devices": jax.device_count(),
-        "jax": jax.__version__,
-        "host": platform.node(),
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "rows": rows,
-    }
+    doc = gpu_throughput.document(rows)
     print(gpu_throughput.markdown(doc))
     if args.out is not None:
         args.out.write_text(json.dumps(doc, indent=1))

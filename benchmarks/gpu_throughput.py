@@ -45,26 +45,11 @@ def _timed(fn: Callable[[], Any], repeats: int) -> tuple[float, float]:
     return first, statistics.median(runs)
 
 
-def _bare(loss: Any, dtype: str) -> Callable[..., Any]:
-    import jax
-
-    l1 = loss.jax(1)
-
-    @jax.jit
-    def run(x: Any, y: Any, eta: Any, steps: Any) -> Any:
-        def body(_: Any, c: Any) -> Any:
-            e = eta * l1(c[0] * c[1])
-            return c[0] - e * c[1], c[1] - e * c[0]
-
-        return jax.lax.fori_loop(0, steps, body, (x, y))
-
-    return run
-
-
 def measure(name: str, n: int, dtype: str, steps: int, repeats: int) -> list[dict[str, Any]]:
     import jax
     import jax.numpy as jnp
 
+    from benchmarks.gd_throughput import bare_jax
     from checker.loss import Loss
     from checker.simulate.product_jax import simulate_product_batch
 
@@ -82,7 +67,7 @@ def measure(name: str, n: int, dtype: str, steps: int, repeats: int) -> list[dic
     first, med = _timed(full, repeats)
     stopped = int(np.sum(full().stop_step < steps))
     rows.append(_row(name, n, dtype, "full kernel, no events", steps, first, med, f"{stopped} stopped early"))
-    bare = _bare(loss, dtype)
+    bare = bare_jax(loss)
     jx = [jnp.asarray(v) for v in (x0, y0, eta)]
     first, med = _timed(lambda: jax.block_until_ready(bare(*jx, steps)), repeats)
     rows.append(_row(name, n, dtype, "bare jitted loop", steps, first, med, "device-resident arrays"))
@@ -123,6 +108,22 @@ def markdown(doc: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def document(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rows with the device, JAX version, host and date they were measured on (the recorded JSON)."""
+    import jax
+
+    dev = jax.devices()[0]
+    return {
+        "device": getattr(dev, "device_kind", str(dev)),
+        "backend": jax.default_backend(),
+        "n_devices": jax.device_count(),
+        "jax": jax.__version__,
+        "host": platform.node(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "rows": rows,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1e6,1e7", help="batch sizes, comma-separated (e.g. 1e6,1e7,1e8)")
@@ -132,8 +133,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=None, help="write the rows as JSON here")
     args = parser.parse_args(argv)
-
-    import jax
 
     from checker.backends import jax_backend  # noqa: F401  (enables float64)
 
@@ -145,16 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                 for r in measure(name, n, dtype, steps, args.repeats):
                     rows.append(r)
                     print(json.dumps(r), flush=True)
-    dev = jax.devices()[0]
-    doc = {
-        "device": getattr(dev, "device_kind", str(dev)),
-        "backend": jax.default_backend(),
-        "n_devices": jax.device_count(),
-        "jax": jax.__version__,
-        "host": platform.node(),
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "rows": rows,
-    }
+    doc = document(rows)
     print(markdown(doc))
     if args.out is not None:
         args.out.write_text(json.dumps(doc, indent=1))

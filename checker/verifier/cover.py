@@ -40,14 +40,15 @@ SIGN_DEPTH = 16
 MINIMA = ("minimum", "degenerate-minimum")
 
 
-def _loss(cover: Mapping[str, Any]) -> sp.Expr:
-    params = cover.get("params", {})
-    if not isinstance(params, dict):
-        raise CertificateError("cover params must be an object")
-    symbols: dict[str, sp.Symbol] = {"z": Z}
+def read_fixed_params(params: Mapping[Any, Any], symbols: dict[str, sp.Symbol]) -> dict[sp.Symbol, sp.Expr]:
+    """Parameters fixed to stated numbers: a new real symbol for each (added to ``symbols``) and its exact value.
+
+    A name must be an identifier not already bound (z, or a family's ranged parameters), so a report cannot
+    rebind the loss variable or fix a parameter the certificate claims to range over.
+    """
     values: dict[sp.Symbol, sp.Expr] = {}
     for name, text in params.items():
-        if not isinstance(name, str) or not name.isidentifier() or name == "z":
+        if not isinstance(name, str) or not name.isidentifier() or name in symbols:
             raise CertificateError(f"bad parameter name {str(name)[:30]!r}")
         sym = sp.Symbol(name, real=True)
         symbols[name] = sym
@@ -55,6 +56,15 @@ def _loss(cover: Mapping[str, Any]) -> sp.Expr:
             values[sym] = read_number_text(text)
         except ExprError as exc:
             raise CertificateError(f"parameter {name}: {exc}") from None
+    return values
+
+
+def _loss(cover: Mapping[str, Any]) -> sp.Expr:
+    params = cover.get("params", {})
+    if not isinstance(params, dict):
+        raise CertificateError("cover params must be an object")
+    symbols: dict[str, sp.Symbol] = {"z": Z}
+    values = read_fixed_params(params, symbols)
     try:
         expr = Reader(symbols).read(cover["expr"])
     except ExprError as exc:

@@ -35,7 +35,8 @@ from flint import arb
 
 from checker.verifier.arbeval import evaluate, exact, hull
 from checker.verifier.checks import CertificateError, box, inside, signed, with_retries
-from checker.verifier.expr import ExprError, Reader, exact_decimal, read_number_text
+from checker.verifier.cover import read_fixed_params
+from checker.verifier.expr import ExprError, Reader, exact_decimal
 
 KIND = "loss-family"
 Z = sp.Symbol("z", real=True)
@@ -60,16 +61,7 @@ class _Family:
         if not isinstance(fixed, dict):
             raise CertificateError("params must be an object")
         symbols: dict[str, sp.Symbol] = {"z": Z, **dict(zip(self.names, self.syms, strict=True))}
-        values: dict[sp.Symbol, sp.Expr] = {}
-        for name, text in fixed.items():
-            if not isinstance(name, str) or not name.isidentifier() or name in symbols:
-                raise CertificateError(f"bad fixed parameter name {str(name)[:30]!r}")
-            sym = sp.Symbol(name, real=True)
-            symbols[name] = sym
-            try:
-                values[sym] = read_number_text(text)
-            except ExprError as exc:
-                raise CertificateError(f"parameter {name}: {exc}") from None
+        values = read_fixed_params(fixed, symbols)
         try:
             expr = Reader(symbols).read(cert["expr"])
         except ExprError as exc:
