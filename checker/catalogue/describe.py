@@ -80,7 +80,7 @@ def describe(prop: Property) -> Description:
     if classes:
         drawn += "; arithmetic: " + ", ".join(_ARITHMETIC[c] for c in classes)
     if prop.recheck is not None:
-        drawn += "; a counterexample is re-checked independently at high precision before it counts"
+        drawn += "; a counterexample is re-checked by an independent decision (see the method) before it counts"
     limits = []
     if prop.reconstructed:
         limits.append(
