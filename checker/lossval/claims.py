@@ -8,6 +8,7 @@ re-run: calling one says so instead of pretending.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -112,12 +113,7 @@ def _exact_root_certificates(loss: Any, p: Piece) -> list[dict[str, Any]]:
         except ValueError:
             return out
         top = loss.derivative(p.order)
-        for sign in ("positive", "negative"):
-            try:
-                out.append(certificate.ball_sign(top, Z, at, sign, 128, f"l^({p.order}) is {sign} at z = {value}"))
-                break
-            except ValueError:
-                continue
+        out += _sign_certificate(top, at, lambda sign: f"l^({p.order}) is {sign} at z = {value}")
     return out
 
 
@@ -138,13 +134,17 @@ def _algebraic_root_certificates(loss: Any, p: Piece) -> list[dict[str, Any]]:
             f"({p.poly})**{m}*({h})",
         )
     ]
+    return out + _sign_certificate(h, at, lambda sign: f"h = l'/({p.poly})^{m} is {sign} on {where}")
+
+
+def _sign_certificate(expr: Any, at: Enclosure, label: Callable[[str], str]) -> list[dict[str, Any]]:
+    """A ball-arithmetic certificate of whichever sign ``expr`` has on ``at`` (none if neither is certified)."""
     for sign in ("positive", "negative"):
         try:
-            out.append(certificate.ball_sign(h, Z, at, sign, 128, f"h = l'/({p.poly})^{m} is {sign} on {where}"))
-            break
+            return [certificate.ball_sign(expr, Z, at, sign, 128, label(sign))]
         except ValueError:
             continue
-    return out
+    return []
 
 
 def _headline_claim(
