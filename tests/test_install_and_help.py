@@ -4,7 +4,9 @@ dev.py works in the caller's directory and keeps pip's output out of sight."""
 
 from __future__ import annotations
 
+import errno
 import importlib.util
+import io
 import json
 import re
 import subprocess
@@ -158,3 +160,34 @@ def test_every_data_file_of_the_package_is_declared_package_data() -> None:
             for pattern in declared.get(pkg, [])
         )
         assert ok, f"{rel} is not declared in [tool.setuptools.package-data]; a wheel would not ship it"
+
+
+def test_a_closed_output_pipe_is_not_an_error(monkeypatch, capsys):
+    """`eoscheck show --markdown | head -1`: the reader goes away. click turns the EPIPE into sys.exit(1), which
+    once read as "a file given to eoscheck called sys.exit" (exit 2 and an error line); it is the SIGPIPE code
+    141 with nothing on stderr, as for any Unix tool. (In process: whether a real pipe reports EPIPE depends on
+    how much the kernel buffers before the reader exits.)"""
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert cli_main.main(["show", "--markdown"]) == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_a_file_calling_sys_exit_is_still_reported():
+    """The EPIPE branch must not swallow the other SystemExit: one raised while eoscheck runs (here, by a
+    stand-in for a user's file) is still the one-line error with exit 2."""
+    import click
+
+    @click.command()
+    def boom() -> None:
+        sys.exit(1)
+
+    cli_main.cli.add_command(boom, "boom-test")
+    try:
+        assert cli_main.main(["boom-test"]) == 2
+    finally:
+        cli_main.cli.commands.pop("boom-test", None)

@@ -16,6 +16,9 @@ EXIT_OK = 0  # success
 EXIT_REFUTED = 1  # a claim refuted or not established; what exactly, per command: EXIT_ONE_MEANS
 EXIT_BAD_INPUT = 2  # bad input or environment: usage, unreadable file, unwritable or full disk, interrupted
 EXIT_INTERNAL = 3  # a bug in eos-checker: one line on screen, the traceback in a log file
+# The reader of the output went away (`eoscheck loss ... | head`): what a Unix tool killed by SIGPIPE reports
+# (128 + 13), so `set -o pipefail` scripts see the same code as for any other tool, and no error is printed.
+EXIT_BROKEN_PIPE = 141
 
 EXIT_ONE_MEANS: dict[str, str] = {
     "run": "a claim REFUTED",
@@ -41,7 +44,8 @@ def exit_codes_help(command: str) -> str:
         + "Exit codes: 0 success; "
         + (f"1 {one}; " if one else "")
         + "2 bad input or environment (usage, unreadable file, unwritable or full disk); "
-        + "3 internal error (a bug: the message names a log file with the traceback)."
+        + "3 internal error (a bug: the message names a log file with the traceback); "
+        + "141 the reader of the output closed the pipe (e.g. '| head'), as for any Unix tool."
     )
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import click
 
 from checker import __version__
-from checker.cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL, exit_codes_help
+from checker.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_INTERNAL, exit_codes_help
 from checker.errors import UserInputError
 
 HELP = """Check theorems about gradient descent at the Edge of Stability (EoS), and say how much is known.
@@ -94,6 +94,7 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    streams = (sys.stdout, sys.stderr)
     try:
         result = cli.main(args=argv, prog_name="eoscheck", standalone_mode=False)
     except UserInputError as exc:
@@ -107,7 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
-    except SystemExit as exc:  # not click's: a user's file called sys.exit while it was loaded
+    except SystemExit as exc:
+        if (sys.stdout, sys.stderr) != streams:  # click's EPIPE handling swaps the streams, then exits 1
+            return EXIT_BROKEN_PIPE  # the reader of the output went away (`eoscheck ... | head`): not an error
+        # not click's: a user's file called sys.exit while it was loaded
         click.echo(
             f"eoscheck: error: sys.exit({exc.code!r}) was called (by a file given to eoscheck?); stopped", err=True
         )
