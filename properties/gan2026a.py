@@ -43,7 +43,7 @@ from checker.models.product.normal_form import nf_final_sharpness_at
 from checker.parse import Z
 from checker.property import Property, Source, proves_class, require
 from checker.simulate import product_orbit
-from checker.simulate.eos_runs import simulate_eos
+from checker.simulate.eos_runs import MP_DPS, simulate_eos
 from checker.simulate.product_orbit import Orbit
 from checker.sweep import IDENTITY_EXEMPT
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
@@ -851,6 +851,18 @@ def make_t42(stable_sign: int = 1) -> Property:
     )
 
 
+def _unsettled(etas: Any, sim: dict[str, list[Any]]) -> str:
+    """Which runs neither converged nor diverged, where they stopped and under which budget (the UNDECIDED reason)."""
+    rows = [
+        f"eta {h:.4g} stopped at step {n} of {b}"
+        for h, c, d, n, b in zip(etas, sim["converged"], sim["diverged"], sim["steps"], sim["budget"], strict=True)
+        if not (c or d)
+    ]
+    if not rows:
+        return "every run stopped, but a final sharpness is not finite"
+    return f"{len(rows)} of {len(etas)} runs neither converged nor diverged ({'; '.join(rows)})"
+
+
 def make_t43(gap_coefficient: float = 3.0, eta_power: int = 1) -> Property:
     """Thm 4.3 (derived replacement): lambda_inf = 2/eta - gap_coefficient eta^eta_power a^4/alpha + O(eta^3).
 
@@ -913,10 +925,10 @@ def make_t43(gap_coefficient: float = 3.0, eta_power: int = 1) -> Property:
             return Evidence(
                 Verdict.UNDECIDED,
                 cls,
-                f"{loss}, sigma0 {sigma0:.3g}: not every run settled within the step budget "
-                f"(stop steps {sim['steps']}); no order fitted",
+                f"{loss}, sigma0 {sigma0:.3g}: {_unsettled(etas, sim)}; no order fitted. A larger step budget "
+                "(or a larger eta_max) would decide it",
                 numbers=numbers,
-                precision="float64 (JAX)" if backend == "jax" else "mpmath 20 digits",
+                precision="float64 (JAX)" if backend == "jax" else f"mpmath {MP_DPS} digits",
             )
         return Evidence(
             Verdict.CORROBORATED if ok else Verdict.REFUTED,
@@ -926,7 +938,7 @@ def make_t43(gap_coefficient: float = 3.0, eta_power: int = 1) -> Property:
             numbers=numbers,
             series=ser,
             margin=min(float(slope) - 2.5, tol_margin * 100) if ok_sim else -1.0,
-            precision="float64 (JAX)" if backend == "jax" else "mpmath 20 digits",
+            precision="float64 (JAX)" if backend == "jax" else f"mpmath {MP_DPS} digits",
             counterexample=None if ok else params,
         )
 

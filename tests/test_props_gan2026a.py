@@ -73,6 +73,26 @@ def test_t43_true_statement_fits_order_three_and_stays_in_tolerance() -> None:
     assert res.evidence.series["order"]["kind"] == "fit"
 
 
+def test_t43_run_stopped_by_convergence_is_settled_ci_seed_26() -> None:
+    """ci seeds 26, 38, 44: the eta = 0.1/2^1.5 run stopped converged at step ~243056 (of 3e6) but the batch
+    kernel's flags disagreed on a gradient norm 2e-7 above the tolerance, so it read as unsettled."""
+    ev = g.make_t43().check(loss="bce0.8", eta_max=0.1, sigma0=0.097)
+    assert ev.verdict is Verdict.CORROBORATED, ev.summary
+    assert max(ev.numbers["steps"]) < 1_000_000
+    assert ev.numbers["fitted_order"] >= 2.5
+
+
+def test_t43_unsettled_run_stays_undecided_with_its_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A budget too small for the smallest learning rates: those runs are still moving, so no order is fitted."""
+    from checker.simulate import eos_runs
+
+    monkeypatch.setattr(eos_runs, "MAX_STEPS", 100_000)
+    ev = g.make_t43().check(loss="bce0.8", eta_max=0.1, sigma0=0.097)
+    assert ev.verdict is Verdict.UNDECIDED, ev.summary
+    assert "3 of 5 runs neither converged nor diverged" in ev.summary
+    assert "stopped at step 100000 of 100000" in ev.summary
+
+
 @pytest.mark.slow
 def test_t43_wrong_gap_constant_is_refuted_by_the_fitted_order() -> None:
     res = run_property(few(g.make_t43(gap_coefficient=4), 1), profile="ci", seed=0, database=False)

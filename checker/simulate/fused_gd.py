@@ -49,6 +49,19 @@ _BOUND_SLACK = 1e-9
 _ROW = 8  # trajectories per row in the compaction of triggered trajectories (see resolve)
 
 
+def _grad_norm(g1: Any, x: Any, y: Any) -> Any:
+    """|l'(xy)| sqrt(x^2 + y^2), computed as sqrt(l'^2 (x^2 + y^2)) so that its last operation is a square root.
+
+    Why: XLA duplicates cheap elementwise chains (multiply, add, compare) into every fusion that consumes
+    them, and each copy may contract a multiply-add of l' (e.g. e^z/(1 + e^z) - p) into an FMA differently.
+    Near convergence l' is a cancellation (relative rounding ~1e-5 of l'), so the copies behind
+    ``converged``, ``active`` and ``stop`` disagreed on a gradient norm within 2e-7 of ``grad_tol``: a
+    trajectory froze with neither flag set (bce0.8, eta = 0.1/2^1.5, sigma0 = 0.097, rows of 8). Expensive
+    operations (sqrt) are materialised once and read by all consumers, so every flag compares the same value.
+    """
+    return jnp.sqrt(g1 * g1 * (x * x + y * y))
+
+
 def careful_step(l1: Fn, st: State, eta: Any, t: Any, grad_tol: Any, bound: Any) -> State:
     """One GD step with the reference semantics, on any batch of trajectories.
 
@@ -59,8 +72,7 @@ def careful_step(l1: Fn, st: State, eta: Any, t: Any, grad_tol: Any, bound: Any)
     x, y, act = st["x"], st["y"], st["active"]
     z = x * y
     g1 = l1(z)
-    gnorm = jnp.abs(g1) * jnp.sqrt(x * x + y * y)
-    now_converged = act & (gnorm <= grad_tol)
+    now_converged = act & (_grad_norm(g1, x, y) <= grad_tol)
     xn, yn = product.gd_step(x, y, g1, eta)
     bad = ~(jnp.isfinite(xn) & jnp.isfinite(yn)) | (jnp.abs(xn * yn) > bound)
     now_diverged = act & ~now_converged & bad
