@@ -241,7 +241,7 @@ T1_SIZES = {"quick": 100, "ci": 300, "thorough": 3_000}
 T1_REASON = "each instance is seven one-cycle runs of GD and eq. (3) (epsilon halved six times; up to ~7e3 steps)"
 
 
-def t1_sweep(order: float, tol: float, eps0: float) -> Sweep:
+def t1_sweep(order: float, tol: float, eps0: float, force: float = 0.5) -> Sweep:
     """DNL-T1's margin: the settled coupling order - (order - tol), as the check; +inf where the order does not
     settle (the check is undecided there)."""
     from checker.sweep_kernels.damian import coupling_orders
@@ -260,7 +260,7 @@ def t1_sweep(order: float, tol: float, eps0: float) -> Sweep:
     def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
         eta, beta = arr["eta"], arr["beta"]
         kappa = 3 * beta * arr["p0"] * eta / eps0  # as the check's kappa_of
-        fitted, decided = coupling_orders(eps0, eta, beta, kappa, arr["r"], arr["v"])
+        fitted, decided = coupling_orders(eps0, eta, beta, kappa, arr["r"], arr["v"], force)
         return np.asarray(np.where(decided, fitted - (order - tol), np.inf), dtype=float)
 
     return Sweep(draw, margin, worst=3, sizes=T1_SIZES, size_reason=T1_REASON)

@@ -978,12 +978,18 @@ def make_assumptions(rho3_coef: sp.Expr = da.RHO3_COEF, lambda2: sp.Expr = ZERO)
 
 
 # ==== DNL-T1 =============================================================================================
-def make_t1(order: float = 1.0, tol: float = 0.25, eps0: float = 0.04) -> Property:
+def make_t1(order: float = 1.0, tol: float = 0.25, eps0: float = 0.04, force: float = 0.5) -> Property:
     """Theorem 1 (coupling), RECONSTRUCTED: over O(1/epsilon) steps (one cycle), GD and the predicted dynamics of
     eq. (3) agree up to a relative error O(epsilon^order), epsilon = eta sqrt(alpha), on the quartic toy (whose
     kappa x^4/24 is what the predicted dynamics neglect). The order is read where it has settled (epsilon halved
     from ``eps0`` until two local orders agree within 0.05) and must be >= order - tol; the recheck repeats it in
-    mpmath over a different range (from eps0/2). ``order=2`` is the wrong-power mutant."""
+    mpmath over a different range (from eps0/2). ``order=2`` is the wrong-power mutant.
+
+    ``force`` is the statement's constant: the coefficient of beta x^2 in the predicted y-update of eq. (3) (1/2).
+    A wrong one is a predicted dynamics GD does not couple to: its fixed point x^2 = alpha/(force beta) is off by
+    a fixed fraction, so the coupling error stays O(1) as epsilon -> 0 (settled order ~0 at force 0.45 or 0.55,
+    ~1 at 0.5), which the same order decision refutes. The horizon "one cycle" is O(1/epsilon) with no constant
+    to get wrong: any c/epsilon steps give the same order."""
 
     def kappa_of(eta: float, beta: float, p0: float) -> float:
         return 3 * beta * p0 * eta / eps0  # relative perturbation p0 = kappa sqrt(alpha)/(3 beta) at eps0
@@ -1032,20 +1038,21 @@ def make_t1(order: float = 1.0, tol: float = 0.25, eps0: float = 0.04) -> Proper
 
     def check(eta: float, beta: float, p0: float, r: float, v: float) -> Evidence:
         params = {"eta": eta, "beta": beta, "p0": p0, "r": r, "v": v}
-        fit = dc.coupling_order(eps0, eta, beta, kappa_of(eta, beta, p0), r, v)
+        fit = dc.coupling_order(eps0, eta, beta, kappa_of(eta, beta, p0), r, v, force=force)
         return judge(params, fit, EvidenceClass.FLOAT, "float64")
 
     def recheck(eta: float, beta: float, p0: float, r: float, v: float) -> Evidence:
         params = {"eta": eta, "beta": beta, "p0": p0, "r": r, "v": v}
         with mpmath.workdps(30):
-            fit = dc.coupling_order(eps0 / 2, eta, beta, kappa_of(eta, beta, p0), r, v, num=mpmath.mpf)
+            fit = dc.coupling_order(eps0 / 2, eta, beta, kappa_of(eta, beta, p0), r, v, num=mpmath.mpf, force=force)
         return judge(params, fit, EvidenceClass.MPMATH, "mpmath 30 digits, epsilon range halved")
 
     return Property(
         id="DNL-T1",
         title="Theorem 1: GD couples to the predicted dynamics for one cycle, error O(epsilon)",
         source=_src("Theorem 1 (coupling), Sec. 5.3"),
-        statement="From a start near the constrained trajectory, GD and the predicted dynamics (eq. (3)) stay "
+        statement="From a start near the constrained trajectory, GD and the predicted dynamics (eq. (3): "
+        f"x' = -(1 + eta y) x, y' = y + eta (alpha - {force:g} beta x^2)) stay "
         f"within a relative error O(epsilon^{order:g}), epsilon = eta sqrt(alpha), for one cycle "
         "(2 pi/(eta sqrt(2 alpha)) = O(1/epsilon) steps), on the toy loss plus kappa x^4/24 with eta, beta, kappa "
         "fixed and alpha -> 0. Theorem 1's error terms and horizon were not read: this form is RECONSTRUCTED.",
@@ -1066,7 +1073,7 @@ def make_t1(order: float = 1.0, tol: float = 0.25, eps0: float = 0.04) -> Proper
         check=check,
         recheck=recheck,
         max_examples={"quick": 6, "ci": 20},
-        sweep=t1_sweep(order, tol, eps0),
+        sweep=t1_sweep(order, tol, eps0, force),
     )
 
 

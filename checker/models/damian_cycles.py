@@ -37,13 +37,21 @@ def cycle_steps(eta: float, alpha: float) -> int:
 
 
 def coupling_error(
-    eps: Any, eta: Any, beta: Any, kappa: Any, r: Any, v: Any, num: Callable[[Any], Any] = float
+    eps: Any,
+    eta: Any,
+    beta: Any,
+    kappa: Any,
+    r: Any,
+    v: Any,
+    num: Callable[[Any], Any] = float,
+    force: Any = 0.5,
 ) -> float:
     """Relative coupling error over one cycle: GD on the quartic toy against eq. (3) from the same start.
 
     epsilon = eta sqrt(alpha) fixes alpha = (eps/eta)^2; the start is x0 = r delta, y0 = v sqrt(alpha) (units
     of the fixed point, so every eps sees the same orbit shape). Returned: max over the cycle of
-    max(|x_GD - x_pred| / max|x_pred|, |y_GD - y_pred| / max|y_pred|).
+    max(|x_GD - x_pred| / max|x_pred|, |y_GD - y_pred| / max|y_pred|). ``force`` is eq. (3)'s coefficient of
+    beta x^2 (1/2; another value is a wrong predicted dynamics, which GD does not follow).
     """
     alpha = (num(eps) / num(eta)) ** 2
     eta_, beta_, kappa_ = num(eta), num(beta), num(kappa)
@@ -53,7 +61,7 @@ def coupling_error(
     ex = ey = mx = my = num(0)
     for _ in range(cycle_steps(float(eta), float(alpha))):
         xg, yg = quartic_step(xg, yg, eta_, alpha, beta_, kappa_)
-        xp, yp = dm.eq3_step(xp, yp, eta_, alpha, beta_)
+        xp, yp = dm.eq3_step(xp, yp, eta_, alpha, beta_, num(force))
         ex, ey = max(ex, abs(xg - xp)), max(ey, abs(yg - yp))
         mx, my = max(mx, abs(xp)), max(my, abs(yp))
     return float(max(ex / mx, ey / my))
@@ -81,6 +89,7 @@ def coupling_order(
     settle: float = 0.05,
     min_points: int = 4,
     max_points: int = 7,
+    force: float = 0.5,
 ) -> OrderFit:
     """Halve epsilon from eps0 until two consecutive local orders agree within ``settle`` (the fit is read in its
     asymptotic regime, found adaptively rather than over a fixed range)."""
@@ -88,7 +97,7 @@ def coupling_order(
     e = eps0
     for i in range(max_points):
         eps.append(e)
-        errors.append(coupling_error(e, eta, beta, kappa, r, v, num))
+        errors.append(coupling_error(e, eta, beta, kappa, r, v, num, force))
         if i > 0:
             orders.append(math.log2(errors[-2] / errors[-1]) if errors[-1] > 0 and errors[-2] > 0 else math.nan)
         if len(eps) >= min_points and abs(orders[-1] - orders[-2]) <= settle:

@@ -81,17 +81,24 @@ def cycle_end_losses(
 
 
 def coupling_errors(
-    eps: np.ndarray, eta: np.ndarray, beta: np.ndarray, kappa: np.ndarray, r: np.ndarray, v: np.ndarray
+    eps: np.ndarray,
+    eta: np.ndarray,
+    beta: np.ndarray,
+    kappa: np.ndarray,
+    r: np.ndarray,
+    v: np.ndarray,
+    force: float = 0.5,
 ) -> np.ndarray:
     """``checker.models.damian_cycles.coupling_error`` for every instance at once: GD on the quartic toy against
-    eq. (3) over one cycle from the same start; max(|x_GD - x_pred|/max|x_pred|, |y_GD - y_pred|/max|y_pred|)."""
+    eq. (3) (with ``force`` as its coefficient of beta x^2) over one cycle from the same start;
+    max(|x_GD - x_pred|/max|x_pred|, |y_GD - y_pred|/max|y_pred|)."""
     alpha = (eps / eta) ** 2
     x0, y0 = r * np.sqrt(2 * alpha / beta), v * np.sqrt(alpha)
     xg, yg, xp, yp = x0, y0, x0.copy(), y0.copy()
     ex, ey, mx, my = (np.zeros(eps.shape) for _ in range(4))
     steps = (2 * math.pi / (eta * np.sqrt(2 * alpha))).astype(int)
     with np.errstate(all="ignore"):  # a run past its own cycle may overflow; its steps are masked out
-        _coupling_loop(steps, eta, alpha, beta, kappa, (xg, yg, xp, yp), (ex, ey, mx, my))
+        _coupling_loop(steps, eta, alpha, beta, kappa, (xg, yg, xp, yp), (ex, ey, mx, my), force)
     return np.asarray(np.maximum(ex / mx, ey / my), dtype=float)
 
 
@@ -103,6 +110,7 @@ def _coupling_loop(
     kappa: np.ndarray,
     state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     extremes: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    force: float = 0.5,
 ) -> None:
     """The stepping of ``coupling_errors``; updates ``extremes`` (|x_GD - x_pred|, |y_GD - y_pred|, |x_pred|,
     |y_pred| maxima) in place."""
@@ -112,7 +120,7 @@ def _coupling_loop(
         on = t < steps
         fprime = (2 / eta) * xg + kappa * xg**3 / 6
         xg, yg = xg - eta * fprime - eta * xg * yg, yg + eta * (alpha - beta * xg * xg / 2)
-        xp, yp = -(1 + eta * yp) * xp, yp + eta * (alpha - 0.5 * beta * xp * xp)
+        xp, yp = -(1 + eta * yp) * xp, yp + eta * (alpha - force * beta * xp * xp)
         ex[on] = np.maximum(ex[on], np.abs(xg - xp)[on])
         ey[on] = np.maximum(ey[on], np.abs(yg - yp)[on])
         mx[on] = np.maximum(mx[on], np.abs(xp)[on])
@@ -120,7 +128,13 @@ def _coupling_loop(
 
 
 def coupling_orders(
-    eps0: float, eta: np.ndarray, beta: np.ndarray, kappa: np.ndarray, r: np.ndarray, v: np.ndarray
+    eps0: float,
+    eta: np.ndarray,
+    beta: np.ndarray,
+    kappa: np.ndarray,
+    r: np.ndarray,
+    v: np.ndarray,
+    force: float = 0.5,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``coupling_order`` for every instance: (order, decided). The errors on all MAX_POINTS halvings of eps0 are
     computed at once; each instance then reads its order where its local orders first settle (within SETTLE,
@@ -128,9 +142,8 @@ def coupling_orders(
     (the check is undecided there)."""
     n = eta.size
     eps = eps0 / 2.0 ** np.arange(MAX_POINTS)
-    errors = coupling_errors(np.tile(eps, n), *(np.repeat(q, MAX_POINTS) for q in (eta, beta, kappa, r, v))).reshape(
-        n, MAX_POINTS
-    )
+    repeated = (np.repeat(q, MAX_POINTS) for q in (eta, beta, kappa, r, v))
+    errors = coupling_errors(np.tile(eps, n), *repeated, force=force).reshape(n, MAX_POINTS)
     with np.errstate(divide="ignore", invalid="ignore"):
         positive = (errors[:, :-1] > 0) & (errors[:, 1:] > 0)
         local = np.where(positive, np.log2(errors[:, :-1] / errors[:, 1:]), np.nan)  # (n, MAX_POINTS - 1)
