@@ -142,8 +142,8 @@ def coupling_orders(
     (the check is undecided there)."""
     n = eta.size
     eps = eps0 / 2.0 ** np.arange(MAX_POINTS)
-    repeated = (np.repeat(q, MAX_POINTS) for q in (eta, beta, kappa, r, v))
-    errors = coupling_errors(np.tile(eps, n), *repeated, force=force).reshape(n, MAX_POINTS)
+    e, b, k, r_, v_ = (np.repeat(q, MAX_POINTS) for q in (eta, beta, kappa, r, v))
+    errors = coupling_errors(np.tile(eps, n), e, b, k, r_, v_, force).reshape(n, MAX_POINTS)
     with np.errstate(divide="ignore", invalid="ignore"):
         positive = (errors[:, :-1] > 0) & (errors[:, 1:] > 0)
         local = np.where(positive, np.log2(errors[:, :-1] / errors[:, 1:]), np.nan)  # (n, MAX_POINTS - 1)
