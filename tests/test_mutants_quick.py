@@ -51,6 +51,7 @@ SLOW: list[tuple[str, Callable[[], Property], Callable[[], Property]]] = [
     ("LZDZ-T4.6 rate 2.2", liu2025.make_t46, lambda: liu2025.make_t46(rate=2.2)),
     ("LZDZ-T4.3 falling", liu2025.make_t43, lambda: liu2025.make_t43(direction=-1)),
     ("GAN-B-LYAP c1 sign", gan2026b.make_lyap, lambda: gan2026b.make_lyap(c1_sign=-1)),
+    ("GAN-A-T4.3 gap constant 3.3", gan2026a.make_t43, lambda: gan2026a.make_t43(gap_coefficient=3.3)),
 ]
 
 
