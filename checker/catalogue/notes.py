@@ -154,7 +154,9 @@ NOTES: dict[str, Note] = {
         "their largest relative difference is measured while epsilon = eta sqrt(alpha) is halved (eta, beta, kappa "
         "fixed, alpha -> 0) until two consecutive local orders agree within 0.05, and the settled order must be at "
         "least the claimed order minus 0.25. The range used is reported; an order that does not settle is "
-        "UNDECIDED. A failure is re-checked in mpmath over a halved range of epsilon.",
+        "UNDECIDED. A failure is re-checked in mpmath over a halved range of epsilon. The predicted dynamics carry "
+        "eq. (3)'s force coefficient 1/2; with any other coefficient the relative error stays O(1) as epsilon -> 0 "
+        "(settled order about 0 at 0.45 or 0.55), so the same decision refutes it.",
         "Theorem 1's printed error terms and horizon were not read (O-4): the checked form is 'relative coupling "
         "error O(epsilon) over one cycle' on one model family; the order is fitted, not proved, and the constant "
         "is only reported.",
