@@ -13,6 +13,9 @@ Kinds (producers build them only through the functions below):
 * ``ball-enclosure``: ``expr`` over ``at`` lies inside ``value`` (a claimed enclosure of a quantity).
 * ``descent``: one instance of the descent lemma, hypothesis (eta * S < constant over a box holding the
   segment) and conclusion (the sign of the loss change), for l(z) or l(xy).
+* ``descent-class``: the descent lemma for every C^2 objective, stated from definitions (the objective, the
+  GD path, the curvature bound, the identities h'(0) = -|g|^2 and h''(t) = g^T H(t) g), with the one
+  inference rule it applies and the statement's constant (checked as one by checker/verifier/descent.py).
 * ``identity`` / ``root``: see reports/README.md, "The certificate language".
 * ``krawczyk``: ``f`` has exactly one zero in ``box``: the Krawczyk image of the box (any nonzero
   preconditioner; the checker picks its own) lies in the box's interior. ``df`` is f'.
@@ -190,6 +193,39 @@ def descent(
         "constant": f"{constant.numerator}/{constant.denominator}",
         "change": change,
         "prec": int(prec),
+    }
+
+
+def descent_class(
+    claim: str,
+    setup: dict[str, Any],
+    identities: dict[str, Any],
+    factor: str,
+    constant: Fraction,
+    hypotheses: Sequence[str],
+    conclusion: str,
+) -> dict[str, Any]:
+    """Record the descent lemma for a class of objectives: ``setup`` holds ``symbols``, ``functions``,
+    ``define`` and the names ``point`` (the coordinates p), ``time`` (t), ``objective`` (L), ``gradient``
+    (grad L(p)), ``h`` (L(p - t grad L(p))) and ``curvature`` (K(t), what S bounds); ``identities`` holds
+    ``slope`` (h'(0) = -|g|^2), ``second`` (h''(t) = g^T H(t) g) and ``rayleigh`` (the identities behind
+    K(t) >= the top eigenvalue of H(t)), each as [lhs, rhs]. The rule applied is Taylor with the Lagrange
+    remainder, and ``factor`` (in u = eta*S) is what it gives; the verifier re-derives all of it.
+    """
+    return {
+        "kind": "descent-class",
+        "claim": claim,
+        **{k: setup[k] for k in ("symbols", "functions", "define", "point", "time", "objective", "gradient", "h")},
+        "curvature": setup["curvature"],
+        "slope": list(identities["slope"]),
+        "second": list(identities["second"]),
+        "rayleigh": [list(p) for p in identities["rayleigh"]],
+        "rule": "taylor-lagrange",
+        "remainder": "eta**2*M/2",
+        "factor": factor,
+        "constant": f"{constant.numerator}/{constant.denominator}",
+        "hypotheses": list(hypotheses),
+        "conclusion": conclusion,
     }
 
 

@@ -311,6 +311,13 @@ def _aggregate(prop: Property, trace: _Trace, stats: HypothesisStats) -> ClaimRe
         decisive = _relabel(decisive, verdict)
         decisive.certificates, stored = _instance_certificates(trace)
         notes.append(f"certificates of {stored} of the {n} certified instances stored (cap {MAX_STORED_INSTANCES})")
+    elif verdict is Verdict.PROVED and instances > 1:
+        # a class proof whose instances also carry their own records (the descent lemma's ball checks): keep them
+        certs, stored = _instance_certificates(trace)
+        if len(certs) > len(decisive.certificates):
+            decisive = _relabel(decisive, verdict)
+            decisive.certificates = certs
+            notes.append(f"instance records of {stored} of the {n} instances stored (cap {MAX_STORED_INSTANCES})")
     return ClaimResult(prop, verdict, decisive, stats, notes=notes)
 
 

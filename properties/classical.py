@@ -1,19 +1,22 @@
-"""Classical: the descent lemma (stated in Damian et al. as DNL-DEF), CERTIFIED per drawn instance in arb.
+"""Classical: the descent lemma (stated in Damian et al. as DNL-DEF), PROVED for every C^2 loss.
 
 Statement: if eta * S < 2 on the whole segment [theta, theta - eta grad L(theta)] (S the sharpness there),
 then L(theta - eta grad L) < L(theta) (for grad L != 0).
 
-Why ball arithmetic works here: in 1-D and on the product model L(x, y) = l(xy), an upper bound M of the
-sharpness over a box containing the segment is an arb interval extension (for the 2x2 Hessian, of the
-closed-form top eigenvalue), so "eta M < 2" and "the loss went down" are both decided rigorously.
+The proof is a class certificate (kind ``descent-class``, checker/models/descent_statements.py): for a generic
+C^2 function l, h(t) = L(theta - t g) has h'(0) = -|g|^2 and h''(t) = g^T H(t) g <= K(t) |g|^2 (K = l'' in 1-D, the
+closed-form top eigenvalue of the 2x2 Hessian on the product model), and Taylor with the Lagrange remainder gives
+a decrease >= eta |g|^2 (1 - eta S / 2) > 0 for eta S < 2. Each check decides its verdict by re-checking that
+record with the verifier's own checks (``certificate.first_failure``): PROVED only if it verifies.
 
-The claimed constant is a factory argument: ``make_descent(constant=4)`` claims the (false) "eta < 4/S
-suffices", which a quadratic loss refutes.
-
-Search: besides the drawn instances, a fixed grid over the whole stated parameter box is ranked by a float
-margin (re-ranked by this check's own margin for the worst few hundred) and its worst instances are checked
-first (the grid sweep of this package), so a false constant such as 3 is refuted under every seed. A claim that
-survives is CORROBORATED (N of N certified instances); no interval cover of the box proves it.
+Instances: each drawn (and swept) instance is still checked in ball arithmetic, the hypothesis (eta * S < constant
+over a box holding the segment) and the sign of the loss change, and its ``descent`` record is stored as evidence.
+Why both: the claimed constant is a factory argument; ``make_descent_1d(constant=3)`` states the false "eta < 3/S
+suffices", whose class certificate does not verify (1 - u/2 is not positive for all u < 3), so its instances are
+only CERTIFIED, and the search refutes it: besides the drawn instances, a fixed grid over the whole stated
+parameter box is ranked by a float margin (re-ranked by this check's own margin for the worst few hundred) and
+its worst instances are checked first (the grid sweep of this package), so a false constant such as 3 is refuted
+under every seed.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from hypothesis import strategies as st
 from checker import certificate
 from checker.backends.ball import ball, ball_precision, to_arb, top_eig_2x2_upper
 from checker.loss import Loss
+from checker.models.descent_statements import descent_1d, descent_product
 from checker.parse import Z
-from checker.property import Property, Source, require
+from checker.property import Property, Source, proves_class, require
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
 from properties._descent_grid import descent_1d_sweep, descent_product_sweep
 
@@ -62,11 +66,14 @@ def _descent_evidence(
     scale: float,
     params: dict[str, Any],
     certify: Callable[[str], dict[str, Any]],
+    proof: tuple[dict[str, Any], str | None],
 ) -> Evidence:
-    """The verdict of one descent-lemma instance from the certified loss change ``delta`` (an arb ball).
+    """The verdict of one descent-lemma instance from the certified loss change ``delta`` (an arb ball) and the
+    class certificate ``proof`` = (record, why it fails or None).
 
-    delta < 0: CERTIFIED (with the re-checkable ball-sign record); delta > 0 under the certified hypothesis
-    eta S < constant: REFUTED (ball evidence, no recheck needed); a ball straddling 0: UNDECIDED.
+    delta < 0: PROVED when the class certificate re-checks (stored with this instance's ``descent`` record), else
+    CERTIFIED for the instance; delta > 0 under the certified hypothesis eta S < constant: REFUTED (ball
+    evidence, no recheck needed); a ball straddling 0: UNDECIDED.
     """
     numbers = {
         "eta": eta,
@@ -77,11 +84,24 @@ def _descent_evidence(
     margin = -float(delta.mid()) / scale
     head = f"{label}: eta S <= {eta * m_up:.4g} < {constant:g} on the segment"
     precision = f"arb {PREC} bits"
+    record, failure = proof
+    if delta < 0 and failure is None:
+        return Evidence(
+            Verdict.PROVED,
+            EvidenceClass.SYMBOLIC,
+            f"proved for every C^2 loss (class certificate re-checked: Taylor with the Lagrange remainder, "
+            f"1 - u/2 > 0 for u = eta S < {constant:g}); instance {head}, loss change {delta.str(10)} < 0",
+            numbers=numbers,
+            certificates=[record, certify("negative")],
+            margin=margin,
+            precision=f"sympy exact (generic l); instance {precision}",
+            informative=("loss_change",),
+        )
     if delta < 0:
         return Evidence(
             Verdict.CERTIFIED,
             EvidenceClass.BALL,
-            f"{head}, loss change {delta.str(10)} < 0",
+            f"{head}, loss change {delta.str(10)} < 0 (the class certificate does not verify: {failure})",
             numbers=numbers,
             certificates=[certify("negative")],
             margin=margin,
@@ -110,6 +130,11 @@ def _descent_evidence(
 
 def make_descent_1d(constant: float = 2.0) -> Property:
     """eta < constant / S on the segment implies descent, for 1-D losses l(theta) (constant 2 is the lemma)."""
+    record = descent_1d(Fraction(str(constant)))
+
+    @functools.cache
+    def proof() -> tuple[dict[str, Any], str | None]:
+        return record, certificate.first_failure([record])  # the verifier's own check decides
 
     def _step_size(l2: Any, th: Any, g: Any, frac: float) -> tuple[float, Any]:
         """eta = constant * frac / M with M an arb bound of l'' over a box that contains the segment.
@@ -127,6 +152,7 @@ def make_descent_1d(constant: float = 2.0) -> Property:
             eta = new
         return min(eta, 1e-3), ball(float(th.mid()), 1e-3 * gabs * 1.001 + 1e-12)
 
+    @proves_class
     def check(family: str, a: Fraction, theta: float, frac: float) -> Evidence:
         params = {"family": family, "a": a, "theta": theta, "frac": frac}
         loss = _loss(family, a)
@@ -157,7 +183,7 @@ def make_descent_1d(constant: float = 2.0) -> Property:
                 f"descent lemma instance: eta S < {constant:g} on a box holding the segment; loss change {change}",
             )
 
-        return _descent_evidence(delta, loss.describe(), eta, m_up, constant, scale, params, certify)
+        return _descent_evidence(delta, loss.describe(), eta, m_up, constant, scale, params, certify, proof())
 
     strategy = st.fixed_dictionaries(
         {
@@ -175,8 +201,9 @@ def make_descent_1d(constant: float = 2.0) -> Property:
         statement=f"If eta * S < {constant:g} on [theta, theta - eta l'(theta)] and l'(theta) != 0, then "
         "l(theta - eta l'(theta)) < l(theta).",
         provenance=("SOURCED",),
-        hypotheses="l one of: quadratic, logistic, double-well, log-cosh (parameter a in (0, 4]); the sharpness "
-        "bound is an arb enclosure over a box containing the segment",
+        hypotheses="l any C^2 function (the class certificate, generic l); the checked instances: l one of "
+        "quadratic, logistic, double-well, log-cosh (parameter a in (0, 4]), the sharpness bound an arb enclosure "
+        "over a box containing the segment",
         strategy=strategy,
         check=check,
         max_examples={"quick": 6, "ci": 20},
@@ -190,6 +217,11 @@ def make_descent_product(constant: float = 2.0) -> Property:
     Sharpness bound over a box containing the segment: the closed-form top eigenvalue of
     Hess L = [[l'' y^2, l' + l'' xy], [l' + l'' xy, l'' x^2]] evaluated on balls.
     """
+    record = descent_product(Fraction(str(constant)))
+
+    @functools.cache
+    def proof() -> tuple[dict[str, Any], str | None]:
+        return record, certificate.first_failure([record])  # the verifier's own check decides
 
     def _hess_top(l1: Any, l2: Any, x: Any, y: Any) -> Any:
         z = x * y
@@ -204,6 +236,7 @@ def make_descent_product(constant: float = 2.0) -> Property:
             ball(float((y - eta * gy / 2).mid()), hy * 1.001 + 1e-12),
         )
 
+    @proves_class
     def check(family: str, a: Fraction, x: Fraction, y: Fraction, frac: float) -> Evidence:
         params = {"family": family, "a": a, "x": x, "y": y, "frac": frac}
         loss = _loss(family, a)
@@ -247,7 +280,9 @@ def make_descent_product(constant: float = 2.0) -> Property:
                 f"loss change {change}",
             )
 
-        return _descent_evidence(delta, f"l(xy), {loss.describe()}", eta, m_up, constant, scale, params, certify)
+        return _descent_evidence(
+            delta, f"l(xy), {loss.describe()}", eta, m_up, constant, scale, params, certify, proof()
+        )
 
     strategy = st.fixed_dictionaries(
         {
@@ -266,8 +301,9 @@ def make_descent_product(constant: float = 2.0) -> Property:
         statement=f"For L(x, y) = l(xy): if eta * S < {constant:g} on the GD segment and grad L != 0, then "
         "L decreases along the step.",
         provenance=("SOURCED",),
-        hypotheses="l one of the 1-D families of CLS-DESCENT; S bounded by the closed-form 2x2 top eigenvalue "
-        "in arb over a box containing the segment",
+        hypotheses="l any C^2 function (the class certificate, generic l); the checked instances: l one of the 1-D "
+        "families of CLS-DESCENT, S bounded by the closed-form 2x2 top eigenvalue in arb over a box containing "
+        "the segment",
         strategy=strategy,
         check=check,
         max_examples={"quick": 6, "ci": 20},

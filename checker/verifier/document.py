@@ -29,6 +29,8 @@ from typing import Any
 
 from checker.verifier.checks import CHECKS, CertificateError, VacuousCertificate, box, identity_statement
 from checker.verifier.cover import check_cover
+from checker.verifier.descent import CLASS_CHECKS
+from checker.verifier.descent import KIND as DESCENT_CLASS
 from checker.verifier.family import FAMILY_CHECKS, check_family_document
 from checker.verifier.limits import CERTIFICATE_SECONDS, Budget, OutOfTime, Unreadable, load_json, time_limit
 
@@ -101,7 +103,7 @@ def verify_certificate(cert: dict[str, Any], budget: Budget | None = None) -> No
 
 
 def _check_one(cert: dict[str, Any], budget: Budget | None) -> None:
-    check = {**CHECKS, **FAMILY_CHECKS}.get(cert.get("kind"))  # type: ignore[arg-type]
+    check = {**CHECKS, **FAMILY_CHECKS, **CLASS_CHECKS}.get(cert.get("kind"))  # type: ignore[arg-type]
     if check is None:
         raise CertificateError(f"unknown certificate kind {str(cert.get('kind'))[:40]!r}")
     seconds = CERTIFICATE_SECONDS if budget is None else min(CERTIFICATE_SECONDS, budget.left())
@@ -196,6 +198,8 @@ def _meets(cert: dict[str, Any], ob: dict[str, Any]) -> bool:
         return identity_statement(cert) == identity_statement(ob)
     if ob.get("kind") == "symbolic-zero":
         return all(cert.get(k) == ob.get(k) for k in ("claim", "expr", "symbols"))
+    if ob.get("kind") == DESCENT_CLASS:  # a class statement: the whole record, constant and hypotheses in clear
+        return cert == ob
     if "claim" not in ob or cert.get("claim") != ob["claim"] or not _SHA256.match(str(ob.get("sha256", ""))):
         return False
     try:

@@ -101,6 +101,13 @@ def _series_coeff(e: Any, u: Any, k: Any) -> sp.Expr:
     return sp.diff(e, var, n).subs(var, 0) / sp.factorial(n)
 
 
+def _at(e: Any, olds: Any, news: Any) -> Any:
+    """e with the variables ``olds`` replaced by ``news`` all at once (L at another point: at(L, [x, y], [a, b]))."""
+    if not isinstance(olds, list) or not isinstance(news, list) or len(olds) != len(news):
+        raise ExprError("at(e, [x, ...], [a, ...]) takes two lists of the same length")
+    return e.subs(dict(zip(_symbols_arg(olds, "at"), news, strict=True)), simultaneous=True)
+
+
 def _charpoly(m: Any, lam: Any) -> sp.Expr:
     mat = _as_matrix(m, "charpoly")
     (var,) = _symbols_arg([lam], "charpoly")
@@ -119,6 +126,7 @@ OPERATORS: Mapping[str, Callable[..., Any]] = {
     "transpose": lambda m: _as_matrix(m, "transpose").T,
     "dot": lambda u, v: (_as_matrix(u, "dot").T * _as_matrix(v, "dot"))[0, 0],
     "subs": lambda e, old, new: e.subs(old, new),
+    "at": _at,
     "coeff": _series_coeff,
 }
 
