@@ -1,5 +1,6 @@
-"""The descent lemma property: certified on each drawn loss, so CORROBORATED for the class; the false
-"eta < c/S suffices" (c > 2) is REFUTED."""
+"""The descent lemma property: PROVED for every C^2 loss by its class certificate (re-checked by the verifier),
+with each drawn loss's ball check stored as instance evidence; the false "eta < c/S suffices" (c > 2) has a class
+certificate that fails and is REFUTED by the search."""
 
 from __future__ import annotations
 
@@ -13,10 +14,15 @@ from checker.verdict import Verdict
 from properties import classical
 
 
-def test_descent_lemma_certified_under_ci():
-    result = run_property(classical.PROPERTIES[0], profile="ci", database=False)
-    assert result.verdict is Verdict.CORROBORATED, (result.evidence.summary, result.notes)  # N of N certified
-    assert {c["kind"] for c in result.evidence.certificates} == {"descent"}  # hypothesis and conclusion
+def _proved_with_instances(result):
+    assert result.verdict is Verdict.PROVED, (result.evidence.summary, result.notes)
+    kinds = [c["kind"] for c in result.evidence.certificates]
+    assert kinds[0] == "descent-class" and kinds.count("descent-class") == 1  # the class proof, once
+    assert kinds.count("descent") >= 2  # and the instances' ball checks (hypothesis and conclusion), as evidence
+
+
+def test_descent_lemma_proved_under_ci():
+    _proved_with_instances(run_property(classical.PROPERTIES[0], profile="ci", database=False))
 
 
 @pytest.mark.parametrize("constant", [4.0, 2.2])
@@ -27,10 +33,24 @@ def test_wrong_constant_is_refuted_with_replayable_counterexample(constant):
     _refutation_reverifies(result)
 
 
-def test_product_descent_certified_under_ci():
-    result = run_property(classical.make_descent_product(), profile="ci", database=False)
-    assert result.verdict is Verdict.CORROBORATED, (result.evidence.summary, result.notes)  # N of N certified
-    assert {c["kind"] for c in result.evidence.certificates} == {"descent"}  # hypothesis and conclusion
+def test_product_descent_proved_under_ci():
+    _proved_with_instances(run_property(classical.make_descent_product(), profile="ci", database=False))
+
+
+@pytest.mark.parametrize("make", [classical.make_descent_1d, classical.make_descent_product], ids=["1d", "product"])
+@pytest.mark.parametrize("constant", [3.0, 2.2])
+def test_a_false_constant_has_a_class_certificate_that_fails_so_instances_are_only_certified(make, constant):
+    from checker.certificate import first_failure
+
+    prop = make(constant)
+    instance = prop.sweep.to_params({"family": "quadratic", "a": 1.0, "theta": 1.0, "x": 0.6, "y": 0.6, "frac": 0.5})
+    ev = prop.check(**instance)
+    assert ev.verdict is Verdict.CERTIFIED, ev.summary  # the loss went down here, but the class is not proved
+    assert "class certificate does not verify" in ev.summary
+    record = make(2.0).check(**instance).certificates[0]
+    assert record["kind"] == "descent-class" and first_failure([record]) is None  # the lemma's own record verifies
+    bad = {**record, "constant": str(constant)}
+    assert "fails for u = eta*S = 2" in (first_failure([bad]) or "")
 
 
 def test_product_descent_wrong_constant_is_refuted():
@@ -89,7 +109,7 @@ def test_false_constant_3_is_refuted_under_every_seed_and_the_lemma_never(make):
         assert result.evidence.evidence_class.value == "ball"
         _refutation_reverifies(result)
         lemma = run_property(make(2.0), profile="quick", seed=seed, database=False)
-        assert lemma.verdict is Verdict.CORROBORATED, (seed, lemma.evidence.summary, lemma.notes)
+        assert lemma.verdict is Verdict.PROVED, (seed, lemma.evidence.summary, lemma.notes)
 
 
 def test_descent_sweep_grid_is_the_same_under_every_seed():

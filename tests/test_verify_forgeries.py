@@ -19,7 +19,7 @@ import pytest
 
 from checker.cli.main import main
 
-IDS = ["GAN-A-L3.1", "GAN-A-FIX", "GAN-A-FLIP", "DNL-TOY", "DNL-C1", "DNL-ODE", "CLS-DESCENT"]
+IDS = ["GAN-A-L3.1", "GAN-A-FIX", "GAN-A-FLIP", "DNL-TOY", "DNL-C1", "DNL-ODE", "CLS-DESCENT", "CLS-DESCENT-PRODUCT"]
 Doc = dict[str, Any]
 
 
@@ -183,6 +183,48 @@ def _descent_hypothesis_box_shrunk(d: Doc) -> None:
     c["box"]["z"] = {"lo": at, "hi": at}  # a point: no longer holds the segment
 
 
+def _descent_class(d: Doc, cid: str = "CLS-DESCENT") -> list[dict[str, Any]]:
+    """The class record of a descent claim and its copy in the formal statement."""
+    return [_cert(d, cid, "descent-class"), _claim(d, cid)["formal"]["obligations"][0]]
+
+
+def _descent_formal_constant(constant: str) -> Callable[[Doc], None]:
+    def mutate(d: Doc) -> None:
+        _descent_class(d)[1]["constant"] = constant  # the statement only: no longer the catalogue's
+
+    return mutate
+
+
+def _descent_constant_everywhere(d: Doc) -> None:
+    """eta * S < 2.2 claimed consistently in the certificate and the formal statement: 1 - u/2 > 0 fails."""
+    for rec in _descent_class(d, "CLS-DESCENT-PRODUCT"):
+        rec["constant"] = "11/5"
+
+
+def _descent_second_without_g2(d: Doc) -> None:
+    for rec in _descent_class(d):
+        rec["second"] = ["diff(h, t, t)", "K"]  # h''(t) = l''(theta - t g): the g^2 factor dropped
+
+
+def _descent_remainder(d: Doc) -> None:
+    """Taylor applied with remainder eta^2 M (not the Lagrange eta^2 M / 2): it would prove only u < 1."""
+    for rec in _descent_class(d):
+        rec["remainder"], rec["factor"] = "eta**2*M", "1 - u"
+
+
+def _descent_class_removed(d: Doc) -> None:
+    certs = _certs(d, "CLS-DESCENT")
+    certs.remove(_cert(d, "CLS-DESCENT", "descent-class"))
+    d["summary"]["certificates"] -= 1
+
+
+def _descent_path_doubled(d: Doc) -> None:
+    """h moved along twice the GD step, its identities adjusted so that each still holds: not the lemma's h."""
+    for rec in _descent_class(d):
+        rec["define"][2][1] = "at(L, [theta], [theta - 2*t*g])"
+        rec["slope"], rec["second"] = ["subs(diff(h, t), t, 0)", "-2*g**2"], ["diff(h, t, t)", "4*g**2*K"]
+
+
 def _c1_sign_expr(d: Doc) -> None:
     c = _cert(d, "DNL-C1", "ball-sign")
     c["expr"] = "1 - (" + c["expr"] + ")"
@@ -220,10 +262,16 @@ RUN_FORGERIES: dict[str, tuple[str, Callable[[Doc], None]]] = {
         lambda d: _upgrade(d, "GAN-A-FLIP"),
     ),
     "instance-checked class statement upgraded to CERTIFIED (C1)": ("DNL-C1", lambda d: _upgrade(d, "DNL-C1")),
-    "instance-checked descent lemma upgraded to PROVED": (
-        "CLS-DESCENT",
-        lambda d: _upgrade(d, "CLS-DESCENT", "PROVED"),
+    "descent: constant 3 in the formal statement": ("CLS-DESCENT", _descent_formal_constant("3/1")),
+    "descent: constant 2.2 in the formal statement": ("CLS-DESCENT", _descent_formal_constant("11/5")),
+    "descent: constant 2.2 in the certificate and the statement together": (
+        "CLS-DESCENT-PRODUCT",
+        _descent_constant_everywhere,
     ),
+    "descent: h'' identity without the g^2 factor": ("CLS-DESCENT", _descent_second_without_g2),
+    "descent: Taylor rule with the remainder eta^2 M": ("CLS-DESCENT", _descent_remainder),
+    "descent: class certificate removed (only instances left)": ("CLS-DESCENT", _descent_class_removed),
+    "descent: true identities of another path": ("CLS-DESCENT", _descent_path_doubled),
     "an enclosure no certificate backs, in a PROVED claim": ("GAN-A-FIX", _unbacked_number),
     "an unbacked enclosure labelled informative by the report": ("GAN-A-FIX", _unbacked_number_labelled_informative),
     "Krawczyk box moved to [10, 11] with a stored df of 1": ("GAN-A-FLIP", _krawczyk_box_moved),

@@ -102,8 +102,6 @@ def descent_product(constant: Fraction = Fraction(2)) -> dict[str, Any]:
         identities,
         FACTOR,
         constant,
-        _hypotheses(
-            "p - t grad L(p), p = (x, y)", "lambda_max(Hess L(p - t grad L(p)))", constant, "grad L(p) != 0"
-        ),
+        _hypotheses("p - t grad L(p), p = (x, y)", "lambda_max(Hess L(p - t grad L(p)))", constant, "grad L(p) != 0"),
         "L(p - eta grad L(p)) < L(p)",
     )
