@@ -76,16 +76,23 @@ NOTES: dict[str, Note] = {
         (FLOAT, MP),
     ),
     "CLS-DESCENT": Note(
-        "For drawn 1-D losses and points, the sharpness is bounded in ball arithmetic over a box containing the GD "
-        "segment; when eta S < 2 there, the loss decrease l(theta) - l(theta') is enclosed by a ball that must be > 0.",
-        _SAMPLED,
-        (BALL,),
+        "Proved for every C^2 loss by a class certificate the verifier re-derives with a generic function l: with "
+        "g = l'(theta) and h(t) = l(theta - t g), h'(0) = -g^2 and h''(t) = g^2 l''(theta - t g); Taylor with the "
+        "Lagrange remainder (the one trusted rule) and S >= l'' on the segment give a decrease >= eta g^2 (1 - u/2), "
+        "u = eta S, and 1 - u/2 > 0 for every u < 2 is checked exactly. Each drawn or swept instance is still checked "
+        "in ball arithmetic (eta S < 2 over a box holding the segment, the decrease enclosed) and stored as evidence.",
+        "The proof rests on Taylor's theorem with the Lagrange remainder, taken on trust (its use is checked, not the "
+        "theorem). The instances are drawn from four families; they corroborate the arithmetic, not the proof.",
+        (SYM, BALL),
     ),
     "CLS-DESCENT-PRODUCT": Note(
-        "As CLS-DESCENT for the product model L(x, y) = l(xy): the closed-form top eigenvalue of the 2x2 Hessian is "
-        "bounded in ball arithmetic over a box containing the step, and the decrease of L is enclosed by a ball.",
-        _SAMPLED,
-        (BALL,),
+        "As CLS-DESCENT for the product model L(x, y) = l(xy), every C^2 l: h(t) = L(p - t grad L(p)) has "
+        "h'(0) = -|grad L|^2 and h''(t) = grad L^T H(t) grad L; K(t), the closed-form top eigenvalue of the 2x2 "
+        "Hessian H(t), makes K I - H(t) positive semidefinite (trace >= 0, det = 0), so h'' <= S |grad L|^2 and the "
+        "same Taylor step proves the decrease for eta S < 2. Instances are checked in ball arithmetic as in 1-D.",
+        "Trusts Taylor with the Lagrange remainder and that a symmetric 2x2 matrix with trace and det >= 0 is "
+        "positive semidefinite. The instances corroborate the arithmetic, not the proof.",
+        (SYM, BALL),
     ),
     "DNL-L-GRADS": Note(
         "On random degree-4 polynomial losses in R^3 with a simple top eigenvalue, grad S computed by automatic "
