@@ -106,3 +106,10 @@ def test_a_false_rayleigh_identity_fails() -> None:
     rec["rayleigh"][1] = ["trace(D)", "2*(K - Kmin)"]
     with pytest.raises(CertificateError, match="rayleigh 2 identity"):
         verify_certificate(rec)
+
+
+def test_a_stated_side_may_call_l_directly() -> None:
+    """The stated identities are read with the same generic l as the definitions (l(theta) is L itself)."""
+    rec = copy.deepcopy(descent_1d())
+    rec["second"] = ["diff(h, t, t)", "deriv(l, 1, theta)**2*deriv(l, 2, theta - t*deriv(l, 1, theta))"]
+    verify_certificate(rec)

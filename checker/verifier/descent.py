@@ -49,7 +49,9 @@ def _column(value: Any, n: int, what: str) -> sp.Matrix:
     return sp.Matrix(m)
 
 
-def _namespace(cert: Mapping[str, Any]) -> tuple[dict[str, sp.Symbol], dict[str, Any], dict[str, Any]]:
+def _namespace(
+    cert: Mapping[str, Any],
+) -> tuple[dict[str, sp.Symbol], dict[str, Callable[[int], type[sp.Function]]], dict[str, Any]]:
     """The record's symbols, generic functions and definitions (read in order, each may use the earlier)."""
     symbols = declared_symbols(cert["symbols"])
     fnames = cert.get("functions", [])
@@ -111,7 +113,7 @@ def check_descent_class(cert: Mapping[str, Any]) -> None:
         raise CertificateError("hypotheses must be a list of sentences")
     if not isinstance(cert["conclusion"], str):
         raise CertificateError("conclusion must be a sentence")
-    symbols, _, definitions = _namespace(cert)
+    symbols, functions, definitions = _namespace(cert)
     coords = [_named(symbols, c, "coordinate") for c in cert["point"]]
     t = _named(symbols, cert["time"], "time variable")
     if not 1 <= len(coords) <= 2 or len(set(coords)) != len(coords) or t in coords:
@@ -134,7 +136,7 @@ def check_descent_class(cert: Mapping[str, Any]) -> None:
     if not isinstance(curvature, sp.Expr):
         raise CertificateError("the curvature K must be a scalar expression")
     weight = (grad.T * grad)[0, 0]  # |g|^2
-    full = Reader(symbols, definitions, {f: generic_function(f) for f in cert["functions"]})
+    full = Reader(symbols, definitions, functions)  # the same function classes the definitions were read with
 
     def matches(pair: Any, lhs: Any, rhs: Any, what: str, shape: str) -> None:
         _stated_identity(cert, pair, what)
@@ -170,11 +172,6 @@ def check_descent_class(cert: Mapping[str, Any]) -> None:
     reason = _factor_positive_below(factor, u, c)
     if reason:
         raise CertificateError(reason)
-
-
-def statement(cert: Mapping[str, Any]) -> dict[str, Any]:
-    """What a formal statement lists for this kind: the whole record (it holds no instance data)."""
-    return dict(cert)
 
 
 CLASS_CHECKS: Mapping[str, Callable[[Mapping[str, Any]], None]] = {KIND: check_descent_class}
