@@ -18,7 +18,8 @@ CORROBORATED > UNDECIDED. A statement quantified over a class and checked rigoro
 CORROBORATED ("N of N drawn instances certified", with the instances' certificates stored up to a cap);
 CERTIFIED is kept for a named instance (every draw the same parameters). PROVED survives only from a check
 marked with :func:`proves_class`, whose PROVED evidence is
-a symbolic proof for the whole stated class (the drawn instances then only cross-check the backends).
+a symbolic proof for the whole stated class (the drawn instances then only cross-check the backends; records of
+their own, such as the descent lemma's ball checks, are stored beside the proof up to the same cap).
 
 A check that raises (a bug, a health-check failure, a deadline) makes the claim UNDECIDED with the error in
 the notes: a broken checker is not evidence against a theorem.
