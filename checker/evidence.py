@@ -4,7 +4,8 @@ Small pure functions in the style of optax's transforms: each takes what was mea
 :class:`~checker.verdict.Evidence` (or the pieces of one), so every property module earns a verdict the same
 way and a change to, say, what a symbolic refutation records is made in one place.
 
-* :func:`refuted_by_proof`: a sympy identity that does not simplify to 0 (exact, needs no recheck);
+* :func:`by_records`: the claim's stored identity records re-check (None), or fail with an exact counterexample
+  (REFUTED), or fail without one (UNDECIDED);
 * :func:`refuted_by_ball`: a ball enclosure that excludes the claim (rigorous);
 * :func:`backend_disagreement`: the proof stands but a float backend disagrees (a backend issue, UNDECIDED);
 * :func:`refuted_at_point`: a failed identity, evaluated at the drawn point (REFUTED, or UNDECIDED if it
@@ -16,50 +17,58 @@ way and a change to, say, what a symbolic refutation records is made in one plac
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import mpmath
 import numpy as np
 import sympy as sp
 
-from checker.models.product.symbolic import prove_cached
 from checker.verdict import Evidence, EvidenceClass, Verdict
+from checker.witness import decide_records
 
 __all__ = [
     "backend_disagreement",
+    "by_records",
     "fitted_order",
     "refuted_at_point",
     "refuted_by_ball",
-    "refuted_by_proof",
     "simulated",
     "simulation_class",
 ]
 
 
-def refuted_by_proof(
-    residuals: dict[str, sp.Expr], params: dict[str, Any], what: str
-) -> tuple[Evidence | None, list[dict[str, Any]]]:
-    """REFUTED evidence if an identity fails (exact: needs no recheck), else None and the proof's certificates.
+def by_records(records: Sequence[Mapping[str, Any]], params: dict[str, Any], what: str) -> Evidence | None:
+    """None when every record a claim stores re-checks as ``eoscheck verify`` checks it (the records are the
+    proof); otherwise REFUTED when an independent exact evaluation of a failing identity finds a counterexample
+    (checker/witness.py), else UNDECIDED (sympy may have failed to simplify a true identity).
 
     Args:
-        residuals: ``{claim: residual}``; the statement holds iff every residual simplifies to 0.
-        params: the drawn parameters, recorded as the counterexample.
+        records: the certificate records stating the claim from definitions, with the claim's constants.
+        params: the drawn parameters, recorded with the counterexample.
         what: the statement's name, for the summary.
     """
-    ok, certs, failing = prove_cached(residuals)
-    if ok:
-        return None, certs
-    claim, residual = next(iter(failing.items()))
-    ev = Evidence(
+    decision = decide_records(records)
+    if decision.failure is None:
+        return None
+    found = decision.counterexample
+    if found is None:
+        return Evidence(
+            Verdict.UNDECIDED,
+            EvidenceClass.SYMBOLIC,
+            f"{what}: a stated identity does not re-check ({decision.failure[:160]}), and it does not fail at the "
+            "rational test point either: sympy may not have simplified a true identity",
+            precision="sympy exact",
+        )
+    return Evidence(
         Verdict.REFUTED,
         EvidenceClass.SYMBOLIC,
-        f"{what}: '{claim}' does not simplify to 0 (residual {residual[:80]})",
-        numbers={"nonzero_residuals": failing},
-        precision="sympy exact",
+        f"{what}: {found.summary()}",
+        numbers={"difference": found.difference, "failed_check": decision.failure[:400]},
+        precision="exact rational point, arb ball arithmetic",
         margin=-1.0,
-        counterexample={**params, "claim": claim, "residual": residual},
+        counterexample={**params, "claim": found.claim, "point": found.point, "l": found.function},
     )
-    return ev, certs
 
 
 def refuted_by_ball(

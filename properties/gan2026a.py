@@ -31,13 +31,12 @@ from checker.backends.ball import ball_precision, to_arb
 from checker.backends.mp import mp_precision
 from checker.certificate import ball_enclosure, ball_sign, first_failure
 from checker.certify import period2
-from checker.evidence import backend_disagreement, fitted_order, refuted_by_ball, refuted_by_proof
+from checker.evidence import backend_disagreement, by_records, fitted_order, refuted_by_ball
 from checker.models import claim_statements, product
 from checker.models import product_statements as pst
 from checker.models.gan_losses import STABLE, SUBCRITICAL, TABLE, ProductLoss
 from checker.models.product import crosscheck as xc
 from checker.models.product import normal_form as nf
-from checker.models.product import symbolic as ps
 from checker.models.product import two_step
 from checker.models.product.normal_form import nf_final_sharpness_at
 from checker.parse import Z
@@ -78,31 +77,6 @@ def _losses(keys: tuple[str, ...]) -> st.SearchStrategy[str]:
     return st.sampled_from(keys)
 
 
-def _exact_witness(residuals: dict[str, sp.Expr], params: dict[str, Any], what: str) -> Evidence | None:
-    """The recheck of a symbolic refutation, by an independent decision: a residual that sympy did not simplify
-    to 0 is evaluated exactly at a rational point (each symbol a distinct positive rational). A non-zero exact
-    value is a counterexample to the identity; None when every identity holds (or vanishes at that point)."""
-    ok, _, failing = ps.prove_cached(residuals)
-    if ok:
-        return None
-    for claim in failing:
-        expr = sp.sympify(residuals[claim])
-        point = {sym: sp.Rational(k + 3, k + 7) for k, sym in enumerate(sorted(expr.free_symbols, key=str))}
-        value = sp.nsimplify(sp.simplify(expr.subs(point)))
-        if value != 0:
-            where = ", ".join(f"{k} = {v}" for k, v in point.items())
-            return Evidence(
-                Verdict.REFUTED,
-                EvidenceClass.SYMBOLIC,
-                f"{what}: '{claim}' is {value} exactly at {where or 'every point'}",
-                numbers={"residual_value": str(value)},
-                margin=-1.0,
-                precision="exact rational evaluation",
-                counterexample={**params, "claim": claim, "residual": str(value)},
-            )
-    return None
-
-
 _ALL = tuple(TABLE)
 _X = st.fractions(Fraction(3, 10), Fraction(3), max_denominator=1000)
 
@@ -116,10 +90,10 @@ def make_l31(coefficient: int | Fraction = 1) -> Property:
     def check(loss: str, x: Fraction) -> Evidence:
         pl = TABLE[loss]
         params = {"loss": loss, "x": str(x)}
-        refuted, _ = refuted_by_proof(ps.l31_residuals(coef), params, "Lemma 3.1")
-        certs = list(pst.l31(coef)) if refuted is None else []
-        if refuted:
-            return refuted
+        certs = list(pst.l31(coef))  # the claim stated from definitions, with the claimed coefficient
+        failed = by_records(certs, params, "Lemma 3.1")
+        if failed is not None:
+            return failed
         with ball_precision(BITS):
             xb, yb = _point_on_minimisers(pl, x)
             zb, sb = xb * yb, xb * xb + yb * yb
@@ -178,10 +152,10 @@ def make_red(d_sign: int = -1) -> Property:
     def check(loss: str, x: Fraction, y: Fraction, eta: Fraction) -> Evidence:
         pl = TABLE[loss]
         params = {"loss": loss, "x": str(x), "y": str(y), "eta": str(eta)}
-        refuted, _ = refuted_by_proof(ps.red_residuals(d_sign), params, "reduction")
-        certs = list(pst.red(d_sign)) if refuted is None else []
-        if refuted:
-            return refuted
+        certs = list(pst.red(d_sign))
+        failed = by_records(certs, params, "reduction")
+        if failed is not None:
+            return failed
         with ball_precision(BITS):
             xb, yb, hb = to_arb(x), to_arb(y), to_arb(eta)
             g = pl.loss.ball(1)(xb * yb)
@@ -244,23 +218,6 @@ def make_red(d_sign: int = -1) -> Property:
 
 
 # ---- GAN-A-FIX --------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=8)
-def fix_residuals(flip_factor: int = 2, multiplier: int = 1) -> dict[str, sp.Expr]:
-    """The GAN-A-FIX identities for the claimed normal multiplier 1 - multiplier eta a s (true: 1) and flip at
-    s_c = flip_factor/(eta a) (true: 2). The shared proof covers the true constants; a claim with other
-    constants gets residuals that do not vanish, so sympy refutes it directly."""
-    residuals = dict(ps.fix_residuals(flip_factor))
-    if multiplier != 1:
-        k = sp.Integer(multiplier)
-        s_sym = sp.Symbol("ss", real=True)
-        residuals["J(z*, s)[0, 0] - (1 - k eta a s), k = " + str(multiplier)] = sp.expand(
-            (k - 1) * ps.eta * ps.a * s_sym
-        )
-        s_c = sp.Integer(flip_factor) / (ps.eta * ps.a)
-        residuals["claimed normal multiplier at s_c + 1"] = sp.simplify(1 - k * ps.eta * ps.a * s_c + 1)
-    return residuals
-
-
 def make_fix(flip_factor: int = 2, multiplier: int = 1) -> Property:
     """Fixed-point multipliers: the normal one is 1 - ``multiplier`` eta a s (true: 1), -1 at
     s_c = ``flip_factor``/(eta a) (true: 2). The symbolic identities decide for the whole class; an independent
@@ -290,10 +247,10 @@ def make_fix(flip_factor: int = 2, multiplier: int = 1) -> Property:
     @proves_class
     def check(loss: str, eta: Fraction, ratio: Fraction) -> Evidence:
         params = {"loss": loss, "eta": str(eta), "ratio": str(ratio)}
-        refuted, _ = refuted_by_proof(fix_residuals(flip_factor, multiplier), params, "fixed points")
-        certs = list(pst.fix(flip_factor)) if refuted is None else []
-        if refuted:
-            return refuted
+        certs = list(pst.fix(flip_factor, multiplier))
+        failed = by_records(certs, params, "fixed points")
+        if failed is not None:
+            return failed
         num = numeric(loss, eta, ratio, DPS, 15)
         if num.verdict is Verdict.REFUTED:
             return num
@@ -310,8 +267,8 @@ def make_fix(flip_factor: int = 2, multiplier: int = 1) -> Property:
 
     def recheck(loss: str, eta: Fraction, ratio: Fraction) -> Evidence:
         params = {"loss": loss, "eta": str(eta), "ratio": str(ratio)}
-        witness = _exact_witness(fix_residuals(flip_factor, multiplier), params, "fixed points")
-        return witness if witness is not None else numeric(loss, eta, ratio, 2 * DPS, 25)
+        failed = by_records(pst.fix(flip_factor, multiplier), params, "fixed points")  # cached: the same decision
+        return failed if failed is not None else numeric(loss, eta, ratio, 2 * DPS, 25)
 
     mult = "eta a s" if multiplier == 1 else f"{multiplier} eta a s"
     return Property(
@@ -375,10 +332,10 @@ def make_drift(coefficient: int = 2, direction: int = 1) -> Property:
     def check(loss: str, x: Fraction, sigma0: Fraction) -> Evidence:
         pl = TABLE[loss]
         params = {"loss": loss, "x": str(x), "sigma0": str(sigma0)}
-        refuted, _ = refuted_by_proof(ps.drift_residuals(coef), params, "drift")
-        certs = list(pst.drift(coef)) if refuted is None else []
-        if refuted:
-            return refuted
+        certs = list(pst.drift(coef))
+        failed = by_records(certs, params, "drift")
+        if failed is not None:
+            return failed
         mono = monotone(pl, float(x), float(sigma0), 600, reduced=False, dps=DPS)
         if mono.verdict is Verdict.REFUTED:
             mono.counterexample = params
@@ -395,9 +352,9 @@ def make_drift(coefficient: int = 2, direction: int = 1) -> Property:
         )
 
     def recheck(loss: str, x: Fraction, sigma0: Fraction) -> Evidence:
-        witness = _exact_witness(ps.drift_residuals(coef), {"loss": loss, "x": str(x), "sigma0": str(sigma0)}, "drift")
-        if witness is not None:
-            return witness
+        failed = by_records(pst.drift(coef), {"loss": loss, "x": str(x), "sigma0": str(sigma0)}, "drift")
+        if failed is not None:
+            return failed
         ev = monotone(TABLE[loss], float(x), float(sigma0), 600, reduced=True, dps=2 * DPS)
         if ev.counterexample is not None:
             ev.counterexample = {"loss": loss, "x": str(x), "sigma0": str(sigma0)}
@@ -425,12 +382,6 @@ def make_drift(coefficient: int = 2, direction: int = 1) -> Property:
     )
 
 
-@functools.lru_cache(maxsize=256)
-def _alpha_at(lo: Any, zstar: sp.Expr) -> sp.Expr:
-    """alpha_l(z*) exactly (cached: Hypothesis revisits the same losses while shrinking)."""
-    return sp.simplify(lo.product_stability_expr().subs(Z, zstar))  # exact; no numeric guessing
-
-
 # ---- GAN-A-EX ---------------------------------------------------------------------------------------
 def make_ex(
     bce_formula: Callable[[sp.Expr], sp.Expr] | None = None, overrides: dict[str, int] | None = None
@@ -440,34 +391,16 @@ def make_ex(
     claimed = {k: pl.alpha for k, pl in TABLE.items() if not k.startswith("bce")}
     claimed.update({k: sp.Integer(v) for k, v in (overrides or {}).items()})
 
-    proof: list[tuple[bool, list[dict]]] = []
-
-    def bce_class_proof() -> tuple[bool, list[dict]]:
-        """alpha of BCE at z* = log(p/(1-p)) equals the formula for EVERY p in (0, 1): one sympy proof."""
-        if not proof:
-            pp = sp.Symbol("p", positive=True)
-            zz = sp.Symbol("zz", real=True)
-            lz = sp.log(1 + sp.exp(zz)) - pp * zz
-            at = {zz: sp.log(pp / (1 - pp))}
-            d1, d2, d3, d4 = (sp.simplify(sp.diff(lz, zz, k).subs(at)) for k in (1, 2, 3, 4))
-            residuals = {
-                "l'(z*) (a critical point)": d1,
-                "3 l'''(z*)^2 - l''(z*) l''''(z*) - claimed(p(1-p))": 3 * d3**2 - d2 * d4 - formula(pp * (1 - pp)),
-            }
-            ok, _, _ = ps.prove(residuals)
-            proof.append((ok, list(pst.alpha_at(lz, zz, at[zz], formula(pp * (1 - pp))))))
-        return proof[0]
+    @functools.cache
+    def bce_class() -> tuple[dict[str, Any], ...]:
+        """alpha of BCE at z* = log(p/(1-p)) equals the formula for EVERY p in (0, 1), and z* is critical:
+        stated from the loss with a symbolic p (one class statement; each drawn p is an instance of it)."""
+        pp = sp.Symbol("p", positive=True)
+        zz = sp.Symbol("zz", real=True)
+        lz = sp.log(1 + sp.exp(zz)) - pp * zz
+        return pst.alpha_at(lz, zz, sp.log(pp / (1 - pp)), formula(pp * (1 - pp)))
 
     def one(loss: str, p: Fraction) -> Evidence:
-        if loss == "bce" and not bce_class_proof()[0]:
-            return Evidence(
-                Verdict.REFUTED,
-                EvidenceClass.SYMBOLIC,
-                "BCE: alpha_l(z*(p)) minus the claimed formula does not simplify to 0 for symbolic p",
-                margin=-1.0,
-                precision="sympy exact",
-                counterexample={"loss": "bce", "p": str(p)},
-            )
         if loss == "bce":
             pr = sp.Rational(p.numerator, p.denominator)
             text, params = "log(1+exp(z)) - p*z", {"p": f"{p.numerator}/{p.denominator}"}
@@ -477,25 +410,18 @@ def make_ex(
             zstar = sp.log(pr / (1 - pr))
             expect = formula(pr * (1 - pr))
             where = {"loss": "bce", "p": str(p)}
+            # the class statement covers every p; the instance only needs its (fast) ball cross-check below
+            certs = list(bce_class())
         else:
             pl = TABLE[loss]
             lo, zstar, expect, where = pl.loss, pl.zstar, claimed[loss], {"loss": loss}
+            certs = list(pst.alpha_at(lo.expr, Z, zstar, expect))  # alpha_l(z*) = claimed, stated from l
+        # the verdict rests on these records, re-checked as `eoscheck verify` re-checks them
+        failed = by_records(certs, where, f"alpha of {loss}")
+        if failed is not None:
+            return failed
+        exact = expect
         alpha_expr = lo.product_stability_expr()
-        # BCE: the class proof covers every p, so the instance only needs its (fast) ball cross-check below
-        exact = expect if loss == "bce" else _alpha_at(lo, zstar)
-        residual = sp.simplify(exact - expect)
-        if residual != 0:
-            return Evidence(
-                Verdict.REFUTED,
-                EvidenceClass.SYMBOLIC,
-                f"alpha_l(z*) = {exact}, not the claimed {expect}",
-                numbers={"alpha": str(exact), "claimed": str(expect)},
-                margin=-1.0,
-                precision="sympy exact",
-                counterexample=where,
-            )
-        # BCE: the class identity (the instance is its p); a table loss: its own identity at its z*
-        certs = list(bce_class_proof()[1]) if loss == "bce" else list(pst.alpha_at(lo.expr, Z, zstar, expect))
         # the sign (product-stable or not), certified in ball arithmetic at the exact minimiser
         with ball_precision(BITS):
             zb = to_arb(zstar)
@@ -683,10 +609,10 @@ def make_flip(b_coefficient: int = 8, stable_sign: int = 1, ratio_tol: float = 0
         )
 
     def check(loss: str, x: Fraction) -> Evidence:
-        refuted, _ = refuted_by_proof(ps.flip_residuals(bco), {"loss": loss, "x": str(x)}, "flip normal form")
-        certs = list(pst.flip(bco)) if refuted is None else []
-        if refuted:
-            return refuted
+        certs = list(pst.flip(bco))
+        failed = by_records(certs, {"loss": loss, "x": str(x)}, "flip normal form")
+        if failed is not None:
+            return failed
         ev = judge(loss, x, DPS, FLIP_SIGMA0, 4.0, "secant")
         ev.certificates = certs
         ev.summary = "P = p^2 + q PROVED (sympy, generic l); " + ev.summary
@@ -710,8 +636,8 @@ def make_flip(b_coefficient: int = 8, stable_sign: int = 1, ratio_tol: float = 0
         return ev
 
     def recheck(loss: str, x: Fraction) -> Evidence:
-        witness = _exact_witness(ps.flip_residuals(bco), {"loss": loss, "x": str(x)}, "flip normal form")
-        return witness if witness is not None else judge(loss, x, 3 * DPS, 0.7 * FLIP_SIGMA0, 3.0, "newton")
+        failed = by_records(pst.flip(bco), {"loss": loss, "x": str(x)}, "flip normal form")
+        return failed if failed is not None else judge(loss, x, 3 * DPS, 0.7 * FLIP_SIGMA0, 3.0, "newton")
 
     return Property(
         id="GAN-A-FLIP",

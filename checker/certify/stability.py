@@ -146,7 +146,7 @@ def _in_box(r: sp.Expr, zbox: arb) -> bool:
 
     try:
         with ball_precision(256):
-            return to_arb(sp.nsimplify(r) if r.is_Rational else r).overlaps(zbox)
+            return to_arb(r).overlaps(zbox)
     except (TypeError, ValueError, ArithmeticError):
         return False
 

@@ -84,11 +84,10 @@ def exact_roots(l1: sp.Expr, lo: Fraction, hi: Fraction, *, timeout: float = SYM
         sqf = sp.Poly(sp.Mul(*[p.as_expr() for p, _ in parts]), Z)
         for part, mult in parts:
             for root in sp.Poly(part, Z).real_roots():
-                value = sp.nsimplify(root) if root.is_Rational else root
-                a, b = _isolate(sqf, root)
+                a, b = _isolate(sqf, root)  # root: an exact Rational, or a CRootOf (never a numeric guess)
                 if b < lo or a > hi:
                     continue
-                out.append(ExactRoot(value, a, b, int(mult) + 1, sp.minimal_polynomial(value, Z)))
+                out.append(ExactRoot(root, a, b, int(mult) + 1, sp.minimal_polynomial(root, Z)))
         out.sort(key=lambda r: r.lo)
         return out
 

@@ -1,12 +1,13 @@
 """The GAN-A/GAN-B product-model identities as *statements* in the certificate language (checker/certificate.py).
 
-Why separate from product_symbolic.py: there each identity is a residual that sympy has already reduced (to
-the literal 0 when true), which states nothing a reader can re-check. Here each identity is written from
+Why statements and not residuals: a residual that sympy has already reduced (to the literal 0 when true)
+states nothing a reader can re-check. Here each identity is written from
 definitions: the objective L(x, y) = l(x*y) with l a generic function, the operators applied to it
 (Hessian, trace, determinant, characteristic polynomial, Jacobian, derivatives, Taylor coefficients), the
 hypotheses substituted (l'(z) = 0 at a minimiser, l''(z*) = a, ...), and both sides. ``eoscheck verify``
-recomputes every operator itself. The statements take the same constants as the residuals, so a mutant
-constant gives a false statement, and the catalogue's formal statement is the one with the true constants.
+recomputes every operator itself, and the properties decide their verdicts by re-checking exactly these
+records (checker/witness.py). The statements take the claim's constants, so a mutant constant gives a false
+statement, and the catalogue's formal statement is the one with the true constants.
 """
 
 from __future__ import annotations
@@ -113,7 +114,9 @@ def red(d_sign: int = -1) -> tuple[dict[str, Any], ...]:
 
 
 @lru_cache(maxsize=8)
-def fix(flip_factor: Any = 2) -> tuple[dict[str, Any], ...]:
+def fix(flip_factor: Any = 2, multiplier: Any = 1) -> tuple[dict[str, Any], ...]:
+    """GAN-A-FIX: the Jacobian of the (z, s) map on {z = z*} has the normal multiplier 1 - ``multiplier`` eta a s
+    (true: 1), which is -1 at s_c = ``flip_factor``/(eta a) (true: 2)."""
     defs = [
         ("g", "deriv(l, 1, zz)"),
         ("zmap", "zz*(1 + eta**2*g**2) - eta*g*ss"),
@@ -122,7 +125,7 @@ def fix(flip_factor: Any = 2) -> tuple[dict[str, Any], ...]:
         ("Jmin", "subs(subs(J, deriv(l, 1, zz), 0), deriv(l, 2, zz), a)"),
     ]
     sym = {"zz": ["real"], "ss": ["real"], "eta": ["positive"], "a": ["positive"]}
-    f = exact(flip_factor)
+    f, m = exact(flip_factor), exact(multiplier)
     return (
         identity(
             "at a minimiser z* (l'(z*) = 0, l''(z*) = a): J(z*, s) = [[1 - eta a s, 0], [-4 eta a z*, 1]]",
@@ -130,7 +133,7 @@ def fix(flip_factor: Any = 2) -> tuple[dict[str, Any], ...]:
             ["l"],
             defs,
             "Jmin",
-            "matrix([[1 - eta*a*ss, 0], [-4*eta*a*zz, 1]])",
+            f"matrix([[1 - {m}*eta*a*ss, 0], [-4*eta*a*zz, 1]])",
         ),
         identity(
             "the normal multiplier 1 - eta a s is -1 at s_c = 2/(eta a)",

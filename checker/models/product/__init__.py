@@ -1,7 +1,6 @@
 """The product model L(x, y) = l(xy) (GAN-A-SETUP): every formula about it, once.
 
 * :mod:`.dynamics`: GD step, the exact (z, s) map, Hessian, sharpness, threshold, for any arithmetic;
-* :mod:`.symbolic`: sympy identities for a generic loss (the residuals the properties prove);
 * :mod:`.normal_form`: the flip coefficient P, the drift k, the Lambert-W return map and the final sharpness;
 * :mod:`.starts`: starting points at the Edge of Stability.
 
