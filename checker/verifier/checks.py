@@ -148,14 +148,13 @@ def _is_zero(diff: Any) -> bool:
     """Whether every entry of ``diff`` is identically 0: the expanded polynomial, then the rational normal form
     (``cancel(together(e))``, every non-rational subterm such as exp(z) or sqrt(s) an independent generator, so
     0 there is 0 wherever e is defined), then ``simplify``. Each test only ever answers 0 for an identity; the
-    cheap ones first because ``simplify`` of the expanded form of an exp/log statement (alpha of BCE at
-    z* = log(p/(1-p))) takes seconds where the normal form takes milliseconds."""
+    cheap ones first, and ``simplify`` of e as read rather than expanded: for alpha of BCE at
+    z* = log(p/(1-p)) the normal form takes 0.05 s and simplify of the expanded form 7 s (true or false)."""
     entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
     for e in entries:
-        expanded = sp.expand(e)
-        if expanded == 0 or sp.cancel(sp.together(e)) == 0:
+        if sp.expand(e) == 0 or sp.cancel(sp.together(e)) == 0:
             continue
-        if sp.simplify(expanded) != 0:
+        if sp.simplify(e) != 0:
             return False
     return True
 
