@@ -8,21 +8,16 @@ way and a change to, say, what a symbolic refutation records is made in one plac
   (REFUTED), or fail without one (UNDECIDED);
 * :func:`refuted_by_ball`: a ball enclosure that excludes the claim (rigorous);
 * :func:`backend_disagreement`: the proof stands but a float backend disagrees (a backend issue, UNDECIDED);
-* :func:`refuted_at_point`: a failed identity, evaluated at the drawn point (REFUTED, or UNDECIDED if it
-  happens to vanish there);
 * :func:`simulated` / :func:`simulation_class`: a float (or mpmath recheck) simulation's outcome;
 * :func:`fitted_order`: the least-squares order of an error across a range (asymptotic claims).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import mpmath
 import numpy as np
-import sympy as sp
 
 from checker.verdict import Evidence, EvidenceClass, Verdict
 from checker.witness import decide_records
@@ -31,7 +26,6 @@ __all__ = [
     "backend_disagreement",
     "by_records",
     "fitted_order",
-    "refuted_at_point",
     "refuted_by_ball",
     "simulated",
     "simulation_class",
@@ -128,38 +122,3 @@ def fitted_order(x: Any, y: Any) -> tuple[float, float]:
     ly = np.log(np.maximum(np.asarray(y, float), 1e-300))
     slope, intercept = np.polyfit(np.log(np.asarray(x, float)), ly, 1)
     return float(slope), float(intercept)
-
-
-@functools.lru_cache(maxsize=64)
-def _lambdified(diff: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Any:
-    return sp.lambdify(symbols, diff, "mpmath")
-
-
-@functools.lru_cache(maxsize=64)
-def _text(expr: sp.Expr) -> str:
-    return str(sp.sstr(expr))
-
-
-def _evaluate(diff: sp.Expr, symbols: tuple[sp.Symbol, ...], values: tuple[Any, ...]) -> Any:
-    """diff at exact rational values, in mpmath at 30 digits (fast enough for Hypothesis's shrinking)."""
-    with mpmath.workdps(30):
-        args = [mpmath.mpf(int(v.p)) / int(v.q) for v in values]
-        return sp.Float(str(_lambdified(diff, symbols)(*args)), 30)
-
-
-def refuted_at_point(summary: str, diff: sp.Expr, params: dict[str, Any], subs: dict[sp.Symbol, Any]) -> Evidence:
-    """A failed identity (``diff`` does not simplify to 0), made concrete at the drawn parameters.
-
-    ``subs`` maps the identity's symbols to exact rationals; the difference is evaluated there at 30 digits.
-    If it happens to vanish at this point, the point is no counterexample: UNDECIDED, and the search goes on.
-    """
-    value = _evaluate(diff, tuple(subs), tuple(subs.values()))
-    if value == 0 or abs(value) < sp.Float("1e-25"):
-        return Evidence(Verdict.UNDECIDED, EvidenceClass.SYMBOLIC, f"{summary}, but not at this point")
-    return Evidence(
-        Verdict.REFUTED,
-        EvidenceClass.SYMBOLIC,
-        f"{summary}; difference {_text(diff)} = {sp.N(value, 12)} at the drawn parameters",
-        numbers={"difference": str(value)},
-        counterexample=dict(params),
-    )

@@ -5,9 +5,11 @@ Every entry is a statement GAN-A-*, with its provenance. Each property is built 
 tests pass wrong ones (mutants) and expect REFUTED, so every property demonstrably can fail.
 
 How the verdicts are earned:
-* identities (L3.1, RED, FIX, FLIP's P formula, DRIFT) are PROVED with sympy for a generic loss (a Taylor
-  polynomial with symbolic coefficients, checker/models/product/symbolic.py), and cross-checked on drawn
-  instances in ball arithmetic (an enclosure that excludes the claim refutes), mpmath and JAX float64;
+* identities (L3.1, RED, FIX, FLIP's P formula, DRIFT, EX) are stated from definitions for a generic loss l
+  (checker/models/product_statements.py) and PROVED by re-checking exactly those stored records as
+  `eoscheck verify` does; a record that fails is REFUTED only with an exact counterexample at a rational point
+  (checker/witness.py). Drawn instances cross-check in ball arithmetic (an enclosure that excludes the claim
+  refutes), mpmath and JAX float64;
 * dynamical claims (FLIP's 2-cycle, T4.2, T4.3) are simulated, hence CORROBORATED at most; T4.3's
   O(eta^3) error is a least-squares slope across a range of eta, not a single point;
 * a float refutation is re-run in mpmath (``recheck``) before it can be REFUTED.

@@ -1,4 +1,4 @@
-"""The GAN-A/GAN-B identity claims decide their verdict from the very records they store.
+"""The identity claims (GAN-A, GAN-B, DNL, LZDZ-L5.1) decide their verdict from the very records they store.
 
 For each claim: the true statement's check is PROVED and every certificate it stores passes
 `eoscheck verify`'s certificate check; the mutant (one constant wrong) states a record that fails that check,
@@ -17,6 +17,10 @@ import sympy as sp
 
 from checker.certificate import identity
 from checker.evidence import by_records
+from checker.models import claim_statements as cs
+from checker.models import damian as dm
+from checker.models import damian_assumptions as da
+from checker.models import damian_statements as ds
 from checker.models import product_statements as pst
 from checker.models.gan_losses import TABLE
 from checker.parse import Z
@@ -24,7 +28,7 @@ from checker.property import Property
 from checker.verdict import Verdict
 from checker.verifier import CertificateError, verify_certificate
 from checker.witness import decide_records, identity_counterexample, rational_point
-from properties import gan2026a, gan2026b
+from properties import damian2023, gan2026a, gan2026b, liu2025
 
 Records = Callable[[], tuple[dict[str, Any], ...]]
 
@@ -54,6 +58,24 @@ RECORDS: list[tuple[str, Records, Records]] = [
     ),
     ("GAN-B-PS half 1/3", lambda: pst.ps(Fraction(1, 2)), lambda: pst.ps(Fraction(1, 3))),
     ("GAN-B-SETUP multiplier -9/10", lambda: pst.setup(-1, 1), lambda: pst.setup(Fraction(-9, 10), 1)),
+    ("DNL-TOY beta = sqrt(beta)", lambda: ds.toy(), lambda: ds.toy(dm.ALPHA, sp.sqrt(dm.BETA))),
+    ("DNL-EQ3 force 1", lambda: ds.eq3(dm.HALF), lambda: ds.eq3(sp.Integer(1))),
+    ("DNL-PRED force 1", lambda: ds.pred(dm.HALF), lambda: ds.pred(sp.Integer(1))),
+    (
+        "DNL-ODE delta^2 = alpha/beta",
+        lambda: ds.ode_fixed_point(2 * dm.ALPHA / dm.BETA),
+        lambda: ds.ode_fixed_point(dm.ALPHA / dm.BETA),
+    ),
+    (
+        "DNL-ODE omega^2 = alpha",
+        lambda: ds.ode_frequency(2 * dm.ALPHA / dm.BETA, 2 * dm.ALPHA),
+        lambda: ds.ode_frequency(2 * dm.ALPHA / dm.BETA, dm.ALPHA),
+    ),
+    ("DNL-L3 y scale 2", lambda: ds.l3_invariant(1), lambda: ds.l3_invariant(2)),
+    ("DNL-GEN-LIMIT coef 1/2", lambda: ds.gen_limit(sp.Rational(1, 3)), lambda: ds.gen_limit(sp.Rational(1, 2))),
+    ("DNL-ASSUMPTIONS rho3 21/20", lambda: da.statements(), lambda: da.statements(sp.Rational(21, 20))),
+    ("DNL-ASSUMPTIONS lambda2 1/10", lambda: da.statements(), lambda: da.statements(da.RHO3_COEF, sp.Rational(1, 10))),
+    ("LZDZ-L5.1 eta instead of eta^2", lambda: cs.liu_l51(2, 1), lambda: cs.liu_l51(1, 1)),
 ]
 
 
@@ -99,6 +121,30 @@ CHECKS: list[tuple[str, Callable[[], Property], Callable[[], Property], dict[str
     ("GAN-A-EX", gan2026a.make_ex, lambda: gan2026a.make_ex(overrides={"cosh": -2}), {"p": Fraction(1, 3)}),
     ("GAN-B-PS", gan2026b.make_ps, lambda: gan2026b.make_ps(half=Fraction(1, 3)), {}),
     ("GAN-B-SETUP", gan2026b.make_setup, lambda: gan2026b.make_setup(tangent=Fraction(11, 10)), {}),
+    (
+        "DNL-EQ3",
+        damian2023.make_eq3,
+        lambda: damian2023.make_eq3(force=sp.Integer(1)),
+        {"eta": 0.01, "alpha": 1.0, "beta": 1.0, "x0": 0.5, "w0": 0.1},
+    ),
+    (
+        "DNL-PRED",
+        damian2023.make_pred,
+        lambda: damian2023.make_pred(force=sp.Integer(1)),
+        {"eta": 0.01, "alpha": 1.0, "beta": 1.0, "x0": 0.5, "w0": 0.1},
+    ),
+    (
+        "DNL-ASSUMPTIONS",
+        damian2023.make_assumptions,
+        lambda: damian2023.make_assumptions(lambda2=sp.Rational(1, 10)),
+        {"eta": 0.1, "alpha": 1.0, "beta": 1.0, "kappa": 1.0},
+    ),
+    (
+        "LZDZ-L5.1",
+        liu2025.make_l51,
+        lambda: liu2025.make_l51(power=1),
+        {k: Fraction(v) for k, v in {"a": 1, "w1": 1, "w2": 2, "eta": 1, "l1": 1, "l2": 1}.items()},
+    ),
 ]
 
 

@@ -103,8 +103,9 @@ def _defs() -> list[tuple[str, str]]:
 
 
 @functools.lru_cache(maxsize=8)
-def statements(rho3_coef: Any = RHO3_COEF) -> tuple[dict[str, Any], ...]:
-    """The assumptions' values on the quartic toy as identities ``eoscheck verify`` recomputes."""
+def statements(rho3_coef: Any = RHO3_COEF, lambda2: Any = 0) -> tuple[dict[str, Any], ...]:
+    """The assumptions' values on the quartic toy as identities ``eoscheck verify`` recomputes; ``rho3_coef``
+    (true 2/sqrt(3)) and ``lambda2`` (true 0) are the claim's constants."""
     at0 = "subs(subs({e}, x, 0), w, 0)"
     c2 = _t(sp.sympify(rho3_coef) ** 2)
     n2 = "(h1**2 + h2**2 + h3**2)"
@@ -121,6 +122,14 @@ def statements(rho3_coef: Any = RHO3_COEF) -> tuple[dict[str, Any], ...]:
                 e="entry(H, 0, 1)**2 + entry(H, 0, 2)**2 + entry(H, 1, 1)**2 + entry(H, 1, 2)**2 + entry(H, 2, 2)**2"
             ),
             "0",
+        ),
+        identity(
+            "DNL-ASSUMPTIONS A2: the eigenvalues of Hess L on theta^dagger are S = 2/eta, lambda_2 and 0",
+            {**SYMBOLS, "lam": ["real"]},
+            [],
+            _defs(),
+            at0.format(e="charpoly(H, lam)"),
+            f"(2/eta - lam)*({_t(lambda2)} - lam)*(-lam)",
         ),
         identity(
             "DNL-ASSUMPTIONS: grad S is orthogonal to u = e_x on theta^dagger (grad S_perp = grad S)",

@@ -121,6 +121,28 @@ def ode_fixed_point(delta2: Any) -> tuple[dict[str, Any], ...]:
 
 
 @lru_cache(maxsize=8)
+def ode_frequency(delta2: Any, omega2: Any) -> tuple[dict[str, Any], ...]:
+    """DNL-ODE: the linearisation at the fixed point (X^2 = delta2, Y = 0) has trace 0 and determinant
+    ``omega2`` (eigenvalues +-i omega: an oscillation of angular frequency sqrt(omega2) in tau)."""
+    defs = [
+        *_ode_defs(),
+        ("J", "jacobian(matrix([[fx], [fy]]), X, y)"),
+        ("Jf", f"subs(subs(J, X, sqrt({_t(delta2)})), y, 0)"),
+    ]
+    return (
+        identity("DNL-ODE: the linearisation at the fixed point has trace 0", ODE_SYMBOLS, [], defs, "trace(Jf)", "0"),
+        identity(
+            "DNL-ODE: the linearisation at the fixed point has determinant omega^2",
+            ODE_SYMBOLS,
+            [],
+            defs,
+            "det(Jf)",
+            _t(omega2),
+        ),
+    )
+
+
+@lru_cache(maxsize=8)
 def l3_invariant(y_scale: Any = 1) -> tuple[dict[str, Any], ...]:
     defs = [*_ode_defs(), ("g", _t(dm.invariant_sym(dm.XP, dm.Y, y_scale)))]
     return (

@@ -102,7 +102,15 @@ def _ball(x: arb) -> str:
 
 
 def precisions(prec: Any) -> list[int]:
-    """The stored precision first, then 4x steps to MAX_PREC (more bits never weaken a ball result)."""
+    """The stored precision first, then 4x steps to MAX_PREC (more bits never weaken a ball result).
+
+    A stored precision outside [53, MAX_PREC] is clamped into it, silently, and that is sound: arb's
+    enclosures are rigorous at every working precision (an operation's output ball contains the true value
+    over every point of its input balls; a rational is read into a ball that contains it), so precision only
+    changes how wide a ball is. A check that passes at some precision is a proof whatever that precision;
+    no choice of bits can make a false statement pass, only a true one fail for want of bits. The stored
+    ``prec`` is where to start, not part of the statement: clamping keeps a forged 10**9 from costing memory
+    and a forged 1 from wasting the first attempt."""
     if isinstance(prec, bool) or not isinstance(prec, int):
         raise CertificateError("prec must be an integer")
     p = min(max(prec, 53), MAX_PREC)
