@@ -186,3 +186,16 @@ def test_counterexample_respects_hypotheses_substituted_by_the_statement() -> No
     assert identity_counterexample(true) is None
     found = identity_counterexample(pst.l31(Fraction(3, 2))[2])
     assert found is not None and found.point["x"] and found.function
+
+
+def test_an_exact_alpha_zero_at_a_solved_root_is_stated_from_the_loss() -> None:
+    """The loss job's 'alpha_l(z*) = 0 at an exact root r' is stored as l'(r) = 0 and alpha_l(r) = 0 stated from
+    l (a substituted residue would be the constant 0, which states nothing), and PROVED only if they re-check."""
+    from checker.certificate import derivative_at, first_failure
+    from checker.certify.stability import _alpha_at_record
+    from checker.loss import Loss
+
+    loss = Loss.from_string("cosh(z) - z**2/2")  # l''(0) = 0 = l'''(0): alpha_l(0) = 0
+    good = [derivative_at(loss.expr, Z, 1, sp.Integer(0), sp.Integer(0), "l'(0) = 0"), _alpha_at_record(loss, 0, "a")]
+    assert first_failure(good) is None
+    assert first_failure([_alpha_at_record(loss, 1, "alpha_l(1) = 0")]) is not None

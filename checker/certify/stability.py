@@ -84,9 +84,18 @@ def _alpha_zero_record(loss: Loss, expr: sp.Expr, claim: str) -> dict[str, Any]:
     return certificate.identity(claim, syms, [], [("l", str(loss.expr))], alpha, "0")
 
 
-def exact_alpha_zero(loss: Loss, zbox: arb) -> tuple[str, list[tuple[sp.Expr, str]]]:
-    """Decide alpha(z*) == 0 exactly with sympy; returns how (non-empty) or "" if not shown, and the
-    identities (expression == 0, what it says) that a verifier re-simplifies to re-check the decision.
+def _alpha_at_record(loss: Loss, r: sp.Expr, claim: str) -> dict[str, Any]:
+    """alpha_l(r) = 0 stated from l (verify differentiates l and substitutes r itself)."""
+    syms = {s.name: (["positive"] if s.is_positive else ["real"]) for s in loss.expr.free_symbols}
+    syms["z"] = ["real"]
+    alpha = "3*diff(l, z, z, z)**2 - diff(l, z, z)*diff(l, z, z, z, z)"
+    return certificate.identity(claim, syms, [], [("l", str(loss.expr)), ("alpha", alpha)], f"subs(alpha, z, {r})", "0")
+
+
+def exact_alpha_zero(loss: Loss, zbox: arb) -> tuple[str, list[dict[str, Any]]]:
+    """Find why alpha(z*) == 0 exactly with sympy; returns how (non-empty) or "" if not found, and the
+    certificate records that state it. The caller decides on those records (the verifier's own check), not on
+    this search.
 
     Why identities and not the bare conclusion: a certificate "0 == 0" proves nothing; storing e.g.
     alpha_l - q * f (f the factor of l' with z* as root) lets `eoscheck verify` redo the algebra.
@@ -97,12 +106,18 @@ def exact_alpha_zero(loss: Loss, zbox: arb) -> tuple[str, list[tuple[sp.Expr, st
     box substituted and simplified.
     """
     alpha = alpha_expr(loss)
+
+    def records(identities: list[tuple[sp.Expr, str]]) -> list[dict[str, Any]]:
+        return [_alpha_zero_record(loss, expr, f"alpha_l(z*) = 0: {said}") for expr, said in identities]
+
     if within_budget(lambda: sp.simplify(alpha) == 0, SYMPY_TIMEOUT_S):
-        return "alpha_l(z) simplifies to 0 identically", [(alpha, "alpha_l(z) = 3 l3^2 - l2 l4 == 0 for all z")]
+        return "alpha_l(z) simplifies to 0 identically", records(
+            [(alpha, "alpha_l(z) = 3 l3^2 - l2 l4 == 0 for all z")]
+        )
     l1 = loss.derivative(1)
     lo, hi = float(zbox.lower()), float(zbox.upper())
 
-    def polynomial() -> tuple[str, list[tuple[sp.Expr, str]]] | None:
+    def polynomial() -> tuple[str, list[dict[str, Any]]] | None:
         if not (l1.is_polynomial(Z) and alpha.is_polynomial(Z)):
             return None
         p1 = sp.Poly(l1, Z)
@@ -118,24 +133,30 @@ def exact_alpha_zero(loss: Loss, zbox: arb) -> tuple[str, list[tuple[sp.Expr, st
                     q_l1, _ = sp.div(p1, f)
                     fe = f.as_expr()
                     how = f"z* = {r} is a root of {fe}, which divides alpha_l exactly"
-                    return how, [
-                        (l1 - q_l1.as_expr() * fe, f"l'(z) = ({q_l1.as_expr()}) * ({fe})"),
-                        (alpha - q_alpha.as_expr() * fe, f"alpha_l(z) = ({q_alpha.as_expr()}) * ({fe})"),
-                    ]
+                    return how, records(
+                        [
+                            (l1 - q_l1.as_expr() * fe, f"l'(z) = ({q_l1.as_expr()}) * ({fe})"),
+                            (alpha - q_alpha.as_expr() * fe, f"alpha_l(z) = ({q_alpha.as_expr()}) * ({fe})"),
+                        ]
+                    )
         return None
 
-    found: tuple[str, list[tuple[sp.Expr, str]]] | None = within_budget(polynomial, SYMPY_TIMEOUT_S)
+    found: tuple[str, list[dict[str, Any]]] | None = within_budget(polynomial, SYMPY_TIMEOUT_S)
     if found:
         return found
 
-    def solve() -> tuple[str, list[tuple[sp.Expr, str]]] | None:
+    def solve() -> tuple[str, list[dict[str, Any]]] | None:
         sols = sp.solveset(l1, Z, sp.Interval(sp.Rational(lo) - 1, sp.Rational(hi) + 1))
         if not isinstance(sols, sp.FiniteSet):
             return None
         for r in sols:
             if _in_box(r, zbox) and sp.simplify(alpha.subs(Z, r)) == 0:
                 how = f"z* = {r} solves l'(z) = 0 and alpha_l({r}) simplifies to 0"
-                return how, [(l1.subs(Z, r), f"l'({r}) == 0"), (alpha.subs(Z, r), f"alpha_l({r}) == 0")]
+                # stated from l at r (both substitutions are constants: a stored residue would state nothing)
+                return how, [
+                    certificate.derivative_at(loss.expr, Z, 1, r, sp.Integer(0), f"alpha_l(z*) = 0: l'({r}) = 0"),
+                    _alpha_at_record(loss, r, f"alpha_l(z*) = 0: alpha_l({r}) = 0"),
+                ]
         return None
 
     return within_budget(solve, SYMPY_TIMEOUT_S) or ("", [])
@@ -184,9 +205,9 @@ def product_stability(loss: Loss, point: CriticalPoint, *, max_prec: int = MAX_P
             )
         if not tried_exact:
             tried_exact = True
-            how, identities = exact_alpha_zero(loss, box)
-            if how:
-                certs = [_alpha_zero_record(loss, expr, f"alpha_l(z*) = 0: {said}") for expr, said in identities]
+            how, certs = exact_alpha_zero(loss, box)
+            # PROVED only when the records it stores re-check as `eoscheck verify` checks them
+            if how and certificate.first_failure(certs) is None:
                 return Stability(
                     "degenerate",
                     Verdict.PROVED,
