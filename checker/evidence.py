@@ -61,7 +61,7 @@ def by_records(records: Sequence[Mapping[str, Any]], params: dict[str, Any], wha
         numbers={"difference": found.difference, "failed_check": decision.failure[:400]},
         precision="exact rational point, arb ball arithmetic",
         margin=-1.0,
-        counterexample={**params, "claim": found.claim, "point": found.point, "l": found.function},
+        counterexample={**params, "claim": found.claim, "point": found.point, "l(t)": found.function},
     )
 
 
