@@ -833,20 +833,18 @@ def make_assumptions(rho3_coef: sp.Expr = da.RHO3_COEF, lambda2: sp.Expr = ZERO)
 
     @proves_class
     def check(eta: float, alpha: float, beta: float, kappa: float) -> Evidence:
-        d = da.derived()
         params = {"eta": eta, "alpha": alpha, "beta": beta, "kappa": kappa}
-        subs = {dm.ETA: _exact(eta), dm.ALPHA: _exact(alpha), dm.BETA: _exact(beta), da.KAPPA: _exact(kappa)}
         certs = list(da.statements(rho3_coef, lambda2))  # A1-A3 stated from the loss; the verdict rests on them
         failed = by_records(certs, params, "A1-A3 on the quartic toy")
         if failed is not None:
             return failed
-        rho3 = float(sp.N(d["rho_3"].subs(subs)))
+        rho3 = float(sp.N(rho3_coef * sp.sqrt(_exact(beta))))  # the value the records just proved
         eps = eta * math.sqrt(alpha)
         return Evidence(
             Verdict.PROVED,
             EvidenceClass.SYMBOLIC,
             "on theta^dagger = (0, 0, z): A1 alpha(theta^dagger) = alpha > 0; A2 Hess L = diag(2/eta, 0, 0), "
-            "lambda_2 = 0 < 2/eta; A3 |D^3L| = rho_3 = 2 sqrt(beta/3) (Lagrange; sum-of-squares certificate), "
+            "lambda_2 = 0 < 2/eta; A3 |D^3L| = rho_3 = 2 sqrt(beta/3) (a sum of squares and the point attaining it), "
             f"|grad S_perp|^2 = beta = (3/4) rho_3^2, rho_4 = |kappa| (sympy); here epsilon = eta sqrt(alpha) = "
             f"{eps:.3g}",
             numbers={"epsilon": eps, "rho_3": rho3, "rho_4": abs(kappa), "beta_over_rho3_sq": beta / rho3**2},
