@@ -261,9 +261,10 @@ def make_ode(delta2: sp.Expr | None = None, omega2: sp.Expr | None = None, tol: 
     omega2_f = sp.lambdify((dm.ALPHA, dm.BETA), omega2)
 
     def records() -> tuple[dict[str, Any], ...]:
-        """The fixed point (X^2 = delta2, Y = 0) and its linearisation (trace 0, det omega2: eigenvalues
-        +-i omega), stated from the ODE; the verdict's symbolic part rests on exactly these."""
-        return (*ds.ode_fixed_point(delta2), *ds.ode_frequency(delta2, omega2))
+        """The fixed point (X^2 = delta2, Y = 0), the only one with X > 0 (the factored right side), and its
+        linearisation (trace 0, det omega2: eigenvalues +-i omega), stated from the ODE; the verdict's symbolic
+        part rests on exactly these."""
+        return (*ds.ode_fixed_point(delta2), *ds.ode_zero_set(delta2), *ds.ode_frequency(delta2, omega2))
 
     def _periods(alpha: float, beta: float, amp: float, num: Any = float) -> tuple[list[float], list[float]]:
         eps_list = [0.04, 0.02, 0.01]

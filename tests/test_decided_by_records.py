@@ -67,6 +67,11 @@ RECORDS: list[tuple[str, Records, Records]] = [
         lambda: ds.ode_fixed_point(dm.ALPHA / dm.BETA),
     ),
     (
+        "DNL-ODE zero set at delta^2 = alpha/beta",
+        lambda: ds.ode_zero_set(2 * dm.ALPHA / dm.BETA),
+        lambda: ds.ode_zero_set(dm.ALPHA / dm.BETA),
+    ),
+    (
         "DNL-ODE omega^2 = alpha",
         lambda: ds.ode_frequency(2 * dm.ALPHA / dm.BETA, 2 * dm.ALPHA),
         lambda: ds.ode_frequency(2 * dm.ALPHA / dm.BETA, dm.ALPHA),

@@ -113,8 +113,10 @@ NOTES: dict[str, Note] = {
         (SYM,),
     ),
     "DNL-ODE": Note(
-        "sympy finds the fixed point of the ODE; the oscillation period of eq. (3) near it is measured in steps and "
-        "its scaling with eta fitted against 2 pi/(eta sqrt(2 alpha)).",
+        "The fixed point of the ODE, its uniqueness for X > 0 (the right side factored) and its linearisation "
+        "(trace 0, determinant 2 alpha) are stated as identities and re-checked as verify checks them; the "
+        "oscillation period of eq. (3) near it is measured in steps and its scaling with eta fitted against "
+        "2 pi/(eta sqrt(2 alpha)).",
         "The printed form of eq. (4) is unknown (O-4); the period is a fitted asymptotic, checked over a range of eta.",
         (SYM, FLOAT, MP),
     ),

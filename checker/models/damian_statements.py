@@ -121,6 +121,23 @@ def ode_fixed_point(delta2: Any) -> tuple[dict[str, Any], ...]:
 
 
 @lru_cache(maxsize=8)
+def ode_zero_set(delta2: Any) -> tuple[dict[str, Any], ...]:
+    """DNL-ODE: the right side factors as fx = X Y, fy = (beta/2)(delta2 - X^2), so for X > 0 its only zero is
+    X^2 = ``delta2``, Y = 0 (the uniqueness half of "the unique fixed point")."""
+    return (
+        identity("DNL-ODE: X' = X Y (zero for X > 0 only where Y = 0)", ODE_SYMBOLS, [], _ode_defs(), "fx", "X*y"),
+        identity(
+            "DNL-ODE: Y' = (beta/2)(delta^2 - X^2) (zero for X > 0 only where X^2 = delta^2)",
+            ODE_SYMBOLS,
+            [],
+            _ode_defs(),
+            "fy",
+            f"beta/2*({_t(delta2)} - X**2)",
+        ),
+    )
+
+
+@lru_cache(maxsize=8)
 def ode_frequency(delta2: Any, omega2: Any) -> tuple[dict[str, Any], ...]:
     """DNL-ODE: the linearisation at the fixed point (X^2 = delta2, Y = 0) has trace 0 and determinant
     ``omega2`` (eigenvalues +-i omega: an oscillation of angular frequency sqrt(omega2) in tau)."""
