@@ -1,4 +1,4 @@
-"""Sweeps for the Arora et al. (2022) simulation claims (ALP-P1, ALP-P2-ID, ALP-P2-RATE, ALP-QUAD).
+"""Sweeps for the Arora et al. (2022) simulation claims (ALP-P1, ALP-P2-ID, ALP-P2-RATE, ALP-P2-SHARP, ALP-QUAD).
 
 Each draws instances from the claim's strategy and scores them by the check's own margin, computed for all of
 them at once by ``checker.sweep_kernels.arora`` (the same map, steps and formulas as the check). Where one
@@ -95,3 +95,24 @@ def p2_rate_sweep(sqrt_constant: float, ngd_constant: float, k_eta: float, tau: 
         return kernel.p2_rate_margins(arr, sqrt_constant, ngd_constant, k_eta, tau, order)
 
     return Sweep(draw, margin, worst=3, sizes=RATE_SIZES, size_reason=RATE_REASON)
+
+
+# ---- ALP-P2-SHARP ------------------------------------------------------------------------------------------
+SHARP_SIZES = {"quick": 500, "ci": 2_000, "thorough": 20_000}
+SHARP_REASON = "each instance is three to six runs of 5/eta + 1/eta^2 steps at halved eta (up to ~2.6e6 steps)"
+
+
+def p2_sharp_sweep(order: float, tol: float, stable: float, sqrt_direction: int) -> Sweep:
+    """ALP-P2-SHARP's margin: the local order of the drop rate of lambda_1 at Phi(x_t) where it settles (halving
+    eta0 until two consecutive orders agree), against the claimed order, and the direction of sqrt L, as the
+    check (+inf where the orders do not settle: the check is undecided there)."""
+
+    def draw(rng: np.random.Generator, n: int) -> Mapping[str, np.ndarray]:
+        out = {"eta0": rng.uniform(0.02, 0.04, n), "rule": rng.choice(np.array(["sqrt", "ngd"]), n)}
+        out.update({k: rng.uniform(-0.25, 0.25, n) for k in ("d1", "d2", "d3")})
+        return out
+
+    def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
+        return kernel.p2_sharp_margins(arr, order, tol, stable, sqrt_direction)
+
+    return Sweep(draw, margin, worst=3, sizes=SHARP_SIZES, size_reason=SHARP_REASON)

@@ -31,7 +31,7 @@ from checker.models import arora as model
 from checker.models import claim_statements
 from checker.property import Property, Source, require
 from checker.verdict import Evidence, EvidenceClass, Verdict
-from properties._sweeps_alp import p1_sweep, p2_id_sweep, p2_rate_sweep, quad_sweep
+from properties._sweeps_alp import p1_sweep, p2_id_sweep, p2_rate_sweep, p2_sharp_sweep, quad_sweep
 
 ARXIV = "2205.09745"
 RECHECK_DPS = 30
@@ -437,6 +437,7 @@ def make_p2_sharp(order: float = 2.0, tol: float = 0.25, stable: float = 0.05, s
         recheck=recheck,
         open_points=("O-6",),
         max_examples={"quick": 3, "ci": 8},
+        sweep=p2_sharp_sweep(order, tol, stable, sqrt_direction),
     )
 
 

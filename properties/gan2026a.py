@@ -50,7 +50,7 @@ from checker.sweep import IDENTITY_EXEMPT
 from checker.verdict import Enclosure, Evidence, EvidenceClass, Verdict
 from properties._sweeps import drift_sweep
 from properties._sweeps_eos import t42_sweep, t43_sweep
-from properties._sweeps_nf import nf_sweep
+from properties._sweeps_nf import nf_gap_sweep, nf_slow_sweep, nf_sweep
 
 PAPER = "gan2026a"
 ARXIV = "2604.02653"
@@ -1127,6 +1127,7 @@ def make_nf_slow(coefficient: float = 1.0, shifted: bool = True, slack: float = 
         max_examples={"quick": 6, "ci": 20},
         # the edge of the drawn box: largest O(sigma) correction, smallest r sigma_0 (the manifold is reached last)
         examples=[{"loss": "zhu", "sigma0": 0.04, "rho": 20.0}],
+        sweep=nf_slow_sweep(coefficient, shifted, slack),
     )
 
 
@@ -1234,6 +1235,7 @@ def make_nf_gap(gap_needed: bool = True, nf_tol: float = 0.05, miss: float = 0.2
         recheck=recheck,
         max_examples={"quick": 5, "ci": 15},
         examples=[{"loss": "logcosh", "eta": 0.1, "rho": 1.0}],  # the edge: rho = 1, the largest sigma_0 drawn
+        sweep=nf_gap_sweep(gap_needed, nf_tol, miss),
     )
 
 

@@ -8,6 +8,7 @@ batched JAX float64 loop, and returns the claim's margin as its check computes i
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -233,3 +234,113 @@ def p2_rate_margins(
     err = np.abs(t_gd - t_flow) / np.maximum(np.abs(t_flow - t0), 1e-3)
     bound = k_eta * etas**order
     return np.asarray(np.min(((bound - err) / bound).reshape(-1, 3), axis=1), dtype=float)
+
+
+# ---- ALP-P2-SHARP ------------------------------------------------------------------------------------------
+SHARP_LEVELS = 6  # eta0, eta0/2, ..., eta0/32, as the check
+
+
+def _window_drop(
+    u: tuple[np.ndarray, np.ndarray, np.ndarray], eta: np.ndarray, ngd: np.ndarray, start: np.ndarray, n: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(drop of lambda_1 at Phi(x_t), drop of sqrt L_t + sqrt L_t+1) over steps start .. start + n of every
+    instance's rule, in one batched JAX float64 loop (padded to a power of two: few compiled shapes)."""
+    import jax.numpy as jnp
+
+    from checker.backends import jax_backend  # noqa: F401  (float64 on)
+
+    size = eta.size
+    pad = max(64, 1 << max(0, size - 1).bit_length()) - size
+
+    def padded(v: np.ndarray) -> Any:
+        return jnp.asarray(np.concatenate([v, np.repeat(v[:1], pad)]))
+
+    out = _sharp_kernel()(*(padded(v) for v in (*u, eta, ngd, start, start + n)))
+    lam_drop, pair_drop = (np.asarray(v)[:size] for v in out)
+    return lam_drop, pair_drop
+
+
+@lru_cache(maxsize=1)
+def _sharp_kernel() -> Any:
+    import jax
+    import jax.numpy as jnp
+
+    def step(u1: Any, u2: Any, u3: Any, eta: Any, ngd: Any) -> tuple[Any, Any, Any, Any]:
+        r1, r2 = u1 * u2 - 1.0, u1 * u3 - 2.0
+        g1, g2, g3 = r1 * u2 + r2 * u3, r1 * u1, r2 * u1
+        loss = 0.5 * (r1 * r1 + r2 * r2)
+        s = jnp.where(ngd, eta / jnp.sqrt(g1 * g1 + g2 * g2 + g3 * g3), eta / (2.0 * jnp.sqrt(loss)))
+        return u1 - s * g1, u2 - s * g2, u3 - s * g3, loss
+
+    def read(u1: Any, u2: Any, u3: Any, eta: Any, ngd: Any) -> tuple[Any, Any]:
+        """lambda_1 on Gamma at Phi(u), and sqrt L(u) + sqrt L(step(u)) (the check's lam and pair)."""
+        c = u1 * u1 - u2 * u2 - u3 * u3
+        t2 = (c + jnp.sqrt(c * c + 20.0)) / 2.0
+        v1, v2, v3, loss = step(u1, u2, u3, eta, ngd)
+        r1, r2 = v1 * v2 - 1.0, v1 * v3 - 2.0
+        return t2 + 5.0 / t2, jnp.sqrt(loss) + jnp.sqrt(0.5 * (r1 * r1 + r2 * r2))
+
+    def run(u1: Any, u2: Any, u3: Any, eta: Any, ngd: Any, start: Any, end: Any) -> tuple[Any, Any]:
+        def body(t: Any, c: tuple[Any, ...]) -> tuple[Any, ...]:
+            u1, u2, u3, lam0, pair0, lam1, pair1 = c
+            lam, pair = read(u1, u2, u3, eta, ngd)
+            lam0, pair0 = jnp.where(t == start, lam, lam0), jnp.where(t == start, pair, pair0)
+            lam1, pair1 = jnp.where(t == end, lam, lam1), jnp.where(t == end, pair, pair1)
+            v1, v2, v3, _ = step(u1, u2, u3, eta, ngd)
+            going = t < end
+            return (
+                jnp.where(going, v1, u1),
+                jnp.where(going, v2, u2),
+                jnp.where(going, v3, u3),
+                lam0,
+                pair0,
+                lam1,
+                pair1,
+            )
+
+        zero = jnp.zeros_like(u1)
+        init = (u1, u2, u3, zero, zero, zero, zero)
+        _, _, _, lam0, pair0, lam1, pair1 = jax.lax.fori_loop(0, jnp.max(end) + 1, body, init)
+        return lam0 - lam1, pair0 - pair1
+
+    return jax.jit(run)
+
+
+def p2_sharp_margins(
+    arr: Mapping[str, np.ndarray], order: float, tol: float, stable: float, sqrt_direction: int
+) -> np.ndarray:
+    """ALP-P2-SHARP's margin, as the check: the drop of lambda_1 at Phi(x_t) per step over tau = 1 (from step
+    5/eta) at eta0, eta0/2, ... until two consecutive local orders agree within ``stable``; margin
+    min((tol - |last order - order|)/tol, +-1 for the direction of sqrt L), -1 once a rate is not positive; +inf
+    where the orders did not settle in six etas (the check is undecided there). Only the instances still
+    undecided run the next, smaller eta."""
+    size = arr["eta0"].size
+    ngd = arr["rule"] == "ngd"
+    u = tuple(START[i] + arr[k] for i, k in enumerate(("d1", "d2", "d3")))
+    rates = np.full((size, SHARP_LEVELS), np.nan)
+    sqrt_ok = np.ones(size, bool)
+    level = np.zeros(size, int)  # the last level run
+    todo = np.arange(size)
+    for k in range(SHARP_LEVELS):
+        if not todo.size:
+            break
+        eta = arr["eta0"][todo] / 2**k
+        start, n = np.round(5 / eta).astype(int), np.round(1 / eta**2).astype(int)
+        lam_drop, pair_drop = _window_drop((u[0][todo], u[1][todo], u[2][todo]), eta, ngd[todo], start, n)
+        rates[todo, k] = lam_drop / n
+        sqrt_ok[todo] &= sqrt_direction * pair_drop > 0
+        level[todo] = k
+        with np.errstate(all="ignore"):
+            orders = np.log2(rates[todo, :-1] / rates[todo, 1:])  # local orders so far (NaN beyond level k)
+        settled = (k >= 2) & (np.abs(orders[:, k - 1] - orders[:, max(k - 2, 0)]) <= stable)
+        todo = todo[~((rates[todo, k] <= 0) | settled)]
+    with np.errstate(all="ignore"):
+        orders = np.log2(rates[:, :-1] / rates[:, 1:])
+    rows = np.arange(size)
+    decreasing = np.all(~(rates <= 0), axis=1)  # NaN: a level not run
+    last, before = orders[rows, np.maximum(level - 1, 0)], orders[rows, np.maximum(level - 2, 0)]
+    settled = (level >= 2) & (np.abs(last - before) <= stable)
+    fitted = np.where(level >= 1, last, np.nan)
+    rate_margin = np.where(decreasing, (tol - np.abs(fitted - order)) / tol, -1.0)
+    margin = np.minimum(rate_margin, np.where(sqrt_ok, 1.0, -1.0))
+    return np.asarray(np.where(decreasing & ~settled, np.inf, margin), dtype=float)
