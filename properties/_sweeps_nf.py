@@ -151,8 +151,6 @@ def nf_gap_sweep(gap_needed: bool, nf_tol: float, miss: float) -> Sweep:
         return {"loss": loss, "eta": top * (1 - rng.uniform(0.0, 2 / 3, n)), "rho": 1 - rng.uniform(0.0, 0.8, n)}
 
     def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
-        from scipy.special import lambertw
-
         out = np.full(arr["eta"].shape, np.inf)
         for key in np.unique(arr["loss"]):
             sel = np.flatnonzero(arr["loss"] == key)
@@ -164,9 +162,9 @@ def nf_gap_sweep(gap_needed: bool, nf_tol: float, miss: float) -> Sweep:
                 continue
             runs = po.final_states(str(key), eta, arr["rho"][sel] * k / (4 * p))
             lam = (2 + runs.sigma_last) / eta
-            rs = 4 * p / k * runs.sigma_first
-            w = -1 - np.real(lambertw(np.maximum(-(1 + rs) * np.exp(-rs) / np.e, -1 / np.e), 0))
-            lam_nf = (2 + w * k / (4 * p)) / eta
+            # the model's float64 Lambert-W return (scipy), one instance at a time: P and k vary with eta
+            sigma_nf = [nf.nf_final_sigma_array(pi, ki, si) for pi, ki, si in zip(p, k, runs.sigma_first, strict=True)]
+            lam_nf = (2 + np.asarray(sigma_nf, dtype=float)) / eta
             lam_lim = 2 / eta + _limit_sigma(str(key), eta) / eta
             gap = 2 / eta - lam_lim
             to_nf, to_lim = np.abs(lam - lam_nf) / gap, np.abs(lam - lam_lim) / gap
