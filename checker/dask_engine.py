@@ -4,7 +4,10 @@ Why Dask distributed: it schedules plain Python calls on worker processes of one
 ``LocalCluster``) or of many (a scheduler at ``tcp://host:8786``), with the same code path; the default
 run stays in-process. Each task is one property: the worker re-loads it by origin (module or user file,
 as the process pool does, since property checks are closures and cannot be pickled), runs it with the
-run seed, and returns plain data. The verdicts and numbers are those of ``--jobs 1``: each property's
+run seed, and returns plain data. A property's sweep is split into chunks, each one more task on the
+cluster (submitted from the claim's task); a chunk re-loads the property the same way and returns its worst
+instances, which the claim's task merges. Chunk i always draws the same instances (checker/sweep.py), so
+the sweep is that of ``--jobs 1``. The verdicts and numbers are those of ``--jobs 1``: each property's
 Hypothesis seed is derived from the run seed and its id only, never from where or when it runs.
 
 A remote cluster's workers must be able to import the same ``checker`` and ``properties`` (the same
@@ -19,6 +22,7 @@ pattern: CI writes its database to a shared path, developers read it); see check
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
@@ -28,14 +32,36 @@ from checker.claim import ClaimResult
 from checker.errors import UserInputError
 from checker.property import Property
 from checker.registry import Origin, find, origin_of
+from checker.sweep import ChunkResult, ChunkSpec, evaluate_chunk
 
 
 def _work(origin: Origin, prop_id: str, profile: str, seed: int, database: bool) -> tuple[Any, ...]:
-    """Runs on a worker: re-load the property by origin and check it; plain data back."""
+    """Runs on a worker: re-load the property by origin and check it, its sweep's chunks spread over the
+    cluster's workers; plain data back."""
     from checker.runner import run_property
 
-    res = run_property(find(origin, prop_id), profile=profile, seed=seed, database=database)
+    chunks = functools.partial(_map_chunks, origin, prop_id)
+    res = run_property(find(origin, prop_id), profile=profile, seed=seed, database=database, map_chunks=chunks)
     return res.verdict, res.evidence, res.stats, res.seconds, res.notes
+
+
+def _map_chunks(origin: Origin, prop_id: str, seed: int, plan: Sequence[ChunkSpec]) -> list[ChunkResult]:
+    """Inside a claim's task: one task per sweep chunk on the cluster; this task leaves its worker's thread
+    pool while it waits (``worker_client``), so the chunks can run on this worker too."""
+    from dask.distributed import worker_client
+
+    client_cm: Any = worker_client  # dask is untyped: Any keeps strict mypy quiet without an ignore
+    with client_cm() as client:
+        futures = [client.submit(_sweep_chunk, origin, prop_id, seed, spec, pure=False) for spec in plan]
+        return list(client.gather(futures))
+
+
+def _sweep_chunk(origin: Origin, prop_id: str, seed: int, spec: ChunkSpec) -> ChunkResult:
+    """Runs on a worker: re-load the property by origin (its sweep is a closure) and score one chunk."""
+    sweep = find(origin, prop_id).sweep
+    if sweep is None:  # the worker's code differs from the client's: say so rather than sweep nothing
+        raise RuntimeError(f"{prop_id} declares no sweep on this worker: workers must run the same version")
+    return evaluate_chunk(sweep, seed, spec)
 
 
 def iter_dask(

@@ -48,6 +48,7 @@ from checker.guard import CheckAborted, CheckTimeout, example_timeout, guarded_c
 from checker.hypothesis_pins import pin_local_constants
 from checker.profiles import DEFAULT_PROFILE, Profile, get_profile, settings_for
 from checker.property import OutsideHypotheses, Property, is_class_proof, proves_class
+from checker.sweep import ChunkMap
 from checker.verdict import RIGOROUS_CLASSES, Evidence, EvidenceClass, Verdict
 
 __all__ = [
@@ -107,15 +108,23 @@ class _Trace:
 
 
 def run_property(
-    prop: Property, *, profile: str = DEFAULT_PROFILE, seed: int | None = None, database: bool = True
+    prop: Property,
+    *,
+    profile: str = DEFAULT_PROFILE,
+    seed: int | None = None,
+    database: bool = True,
+    map_chunks: ChunkMap | None = None,
 ) -> ClaimResult:
-    """Run one property under a settings profile; never raises for a failing or broken check."""
+    """Run one property under a settings profile; never raises for a failing or broken check.
+
+    ``map_chunks``: where the chunks of the property's sweep run (the Dask engine passes its workers); by
+    default here. The result is the same either way (checker/sweep.py)."""
     prof = get_profile(profile)
     run_seed = resolve_seed(seed, prof)
     start = time.perf_counter()
     once = prop.strategy is None
     with isolated_generation():  # the seed and the id decide the draws, not what ran before in this process
-        result = _run_once(prop, run_seed) if once else _run_hypothesis(prop, prof, run_seed, database)
+        result = _run_once(prop, run_seed) if once else _run_hypothesis(prop, prof, run_seed, database, map_chunks)
     result.seconds = time.perf_counter() - start
     if prop.sweep is None and prop.sweep_exempt:
         result.notes.append(f"sweep: none ({prop.sweep_exempt})")
@@ -140,7 +149,9 @@ def _run_once(prop: Property, run_seed: int) -> ClaimResult:
 
 
 # ---- Hypothesis-driven checks ----------------------------------------------------------------------
-def _run_hypothesis(prop: Property, prof: Profile, run_seed: int, database: bool) -> ClaimResult:
+def _run_hypothesis(
+    prop: Property, prof: Profile, run_seed: int, database: bool, map_chunks: ChunkMap | None = None
+) -> ClaimResult:
     strategy = prop.strategy
     assert strategy is not None, "run_property runs a property without a strategy once, not here"
     trace = _Trace()
@@ -176,7 +187,7 @@ def _run_hypothesis(prop: Property, prof: Profile, run_seed: int, database: bool
 
     if prop.sweep is not None and enabled():  # the sweep's worst instances run first, as explicit examples
         try:
-            swept = run_sweep(prop.sweep, prop.sweep.size(prof.name), property_seed(run_seed, prop.id))
+            swept = run_sweep(prop.sweep, prop.sweep.size(prof.name), property_seed(run_seed, prop.id), map_chunks)
         except Exception as exc:
             return _error_result(prop, exc, stats)
         for params in reversed(swept.examples):

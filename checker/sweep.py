@@ -10,6 +10,12 @@ independent re-check of any counterexample), so a sweep can find where to look b
 verdict; targeting and shrinking then start from there. The report states N swept, the worst margin and
 where it was found.
 
+Chunks: the N instances are drawn and scored in chunks of ``CHUNK`` (or the sweep's own ``chunk``), chunk i
+from the i-th child of ``SeedSequence(seed)``, and the chunks' worst instances are merged by (margin, position
+in the sweep). So the result depends only on the sweep, N and the seed, not on where or in which order the
+chunks ran: one after another in this process, or as tasks on the workers of a Dask cluster (the Dask engine
+passes ``map_chunks``).
+
 The sweep's margin must have the sign convention of ``Evidence.margin`` (negative = the statement fails
 there) and may be a cheaper float approximation of the check's margin: it only ranks instances.
 """
@@ -19,13 +25,14 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 SWEEP_SIZES: dict[str, int] = {"quick": 10_000, "ci": 100_000, "thorough": 1_000_000}
+CHUNK = 25_000  # instances per chunk unless a sweep says otherwise: one JAX call's worth of memory
 DISABLE_ENV = "EOSCHECK_NO_SWEEP"  # =1: skip every sweep (Hypothesis alone; for comparisons and debugging)
 
 # The exemption of a claim decided by a symbolic identity for its whole class, whose simulated run only
@@ -38,6 +45,31 @@ IDENTITY_EXEMPT = (
 
 Draw = Callable[[np.random.Generator, int], Mapping[str, np.ndarray]]
 Margin = Callable[[Mapping[str, np.ndarray]], np.ndarray]
+Instance = dict[str, Any]
+
+
+class ChunkSpec(NamedTuple):
+    """One chunk of a sweep: the ``number``-th, instances offset .. offset + size - 1 of the sweep."""
+
+    number: int
+    offset: int
+    size: int
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What a chunk hands back (plain data, cheap to send between processes): its ``worst`` candidates as
+    (ranking key, position in the sweep, instance), its lowest finite margin likewise, its NaN count."""
+
+    spec: ChunkSpec
+    candidates: list[tuple[float, int, Instance]]
+    worst: tuple[float, int, Instance] | None
+    non_finite: int
+    seconds: float
+    ran_on: str = "here"
+
+
+ChunkMap = Callable[[int, Sequence[ChunkSpec]], Iterable[ChunkResult]]  # (seed, plan) -> every chunk's result
 
 
 @dataclass(frozen=True)
@@ -55,6 +87,7 @@ class Sweep:
     to_params: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # instance -> check arguments
     sizes: Mapping[str, int] | None = None  # per-profile N below SWEEP_SIZES (each instance a long simulation)
     size_reason: str = ""  # why ``sizes`` is smaller than the default: stated in the report
+    chunk: int | None = None  # instances per chunk (the unit a cluster distributes); None: CHUNK
 
     def __post_init__(self) -> None:
         if self.sizes is not None and not self.size_reason:
@@ -66,6 +99,9 @@ class Sweep:
             return int(self.sizes[profile])
         return sweep_size(profile)
 
+    def chunk_size(self) -> int:
+        return self.chunk if self.chunk is not None else CHUNK
+
 
 @dataclass
 class SweepResult:
@@ -76,6 +112,8 @@ class SweepResult:
     examples: list[dict[str, Any]] = field(default_factory=list)  # the explicit examples, worst first
     non_finite: int = 0  # instances whose margin was NaN (ranked first: worth a full check)
     size_reason: str = ""  # why N is below the profile's default, if it is
+    chunks: int = 1
+    ran_on: list[str] = field(default_factory=list)  # "here" and/or the Dask workers' addresses
 
     def note(self) -> str:
         rate = self.n / self.seconds if self.seconds > 0 else math.inf
@@ -83,6 +121,11 @@ class SweepResult:
         where = ", ".join(f"{k}={_short(v)}" for k, v in self.where.items())
         extra = f"; {self.non_finite} with an undefined (NaN) margin" if self.non_finite else ""
         extra += f"; N reduced: {self.size_reason}" if self.size_reason else ""
+        remote = [w for w in self.ran_on if w != "here"]
+        if remote:
+            extra += f"; {self.chunks} chunks on {len(remote)} Dask worker(s)"
+        elif self.chunks > 1:
+            extra += f"; {self.chunks} chunks"
         return (
             f"sweep: {self.n} instances in {self.seconds:.2f} s ({rate:.3g}/s), {worst} at {where}{extra}; "
             f"the {len(self.examples)} worst re-checked by the full check as explicit examples"
@@ -97,32 +140,91 @@ def sweep_size(profile: str) -> int:
     return SWEEP_SIZES.get(profile, SWEEP_SIZES["quick"])
 
 
-def run_sweep(sweep: Sweep, n: int, seed: int) -> SweepResult:
-    """Draw ``n`` instances, evaluate their margins in one call, pick the ``sweep.worst`` lowest."""
+def chunk_plan(n: int, chunk: int) -> list[ChunkSpec]:
+    """The chunks of an N-instance sweep: (index, offset, size), sizes ``chunk`` but the last. A function of n
+    and the chunk size only, so every engine splits (and so draws) the same way."""
+    if n < 0 or chunk < 1:
+        raise ValueError(f"a sweep needs n >= 0 and a chunk size >= 1, not n={n}, chunk={chunk}")
+    return [ChunkSpec(i, offset, min(chunk, n - offset)) for i, offset in enumerate(range(0, n, chunk))]
+
+
+def evaluate_chunk(sweep: Sweep, seed: int, spec: ChunkSpec) -> ChunkResult:
+    """Draw and score one chunk: its instances come from the ``spec.number``-th child of the run's
+    ``SeedSequence(seed)`` (numpy's stream-splitting), so a chunk is the same wherever and whenever it runs."""
     t0 = time.perf_counter()
-    arrays = {k: np.asarray(v) for k, v in sweep.draw(np.random.default_rng(seed), n).items()}
+    n = spec.size
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(spec.number,)))
+    arrays = {k: np.asarray(v) for k, v in sweep.draw(rng, n).items()}
     margins = np.asarray(sweep.margin(arrays), dtype=float).reshape(-1)
     if margins.size != n or any(v.shape[:1] != (n,) for v in arrays.values()):
         raise ValueError(f"a sweep must draw and score exactly {n} instances")
-    finite = np.isfinite(margins)
     # NaN first (a margin that could not be computed is worth a full check), then the smallest margins;
     # +inf (outside the hypotheses) never
     key = np.where(np.isnan(margins), -np.inf, margins)
-    k = min(sweep.worst, int(np.sum(key < np.inf)))
-    idx = np.argpartition(key, k - 1)[:k] if 0 < k < n else np.arange(n)[key < np.inf][:k]
-    idx = idx[np.argsort(key[idx], kind="stable")]
+    order = np.lexsort((np.arange(n), key))[: sweep.worst]  # by key, ties by position: deterministic
+    candidates = [(float(key[i]), spec.offset + int(i), _instance(arrays, int(i))) for i in order if key[i] < np.inf]
+    finite = np.isfinite(margins)
+    worst = None
+    if finite.any():
+        i = int(np.argmin(np.where(finite, margins, np.inf)))  # the first of equal margins
+        worst = (float(margins[i]), spec.offset + i, _instance(arrays, i))
+    where = _where_running()
+    return ChunkResult(spec, candidates, worst, int(np.isnan(margins).sum()), time.perf_counter() - t0, where)
+
+
+def merge(sweep: Sweep, n: int, results: Sequence[ChunkResult], seconds: float) -> SweepResult:
+    """The sweep's result from its chunks' results, in any order: the ``worst`` lowest keys over all chunks
+    (ties by the instance's position in the sweep), the lowest finite margin (likewise), the NaN count."""
+    covered = sorted((r.spec.offset, r.spec.size) for r in results)
+    if sum(size for _, size in covered) != n or len({offset for offset, _ in covered}) != len(covered):
+        raise ValueError(f"the chunks' results do not cover the {n} instances exactly once")
+    picked = sorted((c for r in results for c in r.candidates), key=lambda c: (c[0], c[1]))[: sweep.worst]
     convert = sweep.to_params or (lambda instance: instance)
-    examples = [convert({name: _item(v[i]) for name, v in arrays.items()}) for i in idx]
-    worst_i = int(np.argmin(np.where(finite, margins, np.inf))) if finite.any() else None
+    worsts = [r.worst for r in results if r.worst is not None]
+    worst = min(worsts, key=lambda w: (w[0], w[1])) if worsts else None
     return SweepResult(
         n=n,
-        seconds=time.perf_counter() - t0,
-        worst_margin=None if worst_i is None else float(margins[worst_i]),
-        where={} if worst_i is None else {name: _item(v[worst_i]) for name, v in arrays.items()},
-        examples=examples,
-        non_finite=int(np.isnan(margins).sum()),
+        seconds=seconds,
+        worst_margin=None if worst is None else worst[0],
+        where={} if worst is None else dict(worst[2]),
+        examples=[convert(dict(c[2])) for c in picked],
+        non_finite=sum(r.non_finite for r in results),
         size_reason=sweep.size_reason if sweep.sizes is not None else "",
+        chunks=len(results),
+        ran_on=sorted({r.ran_on for r in results}),
     )
+
+
+def run_sweep(sweep: Sweep, n: int, seed: int, map_chunks: ChunkMap | None = None) -> SweepResult:
+    """Draw ``n`` instances in chunks, score each chunk in one call, pick the ``sweep.worst`` lowest overall.
+
+    ``map_chunks`` evaluates the chunks elsewhere (the Dask engine runs them as tasks on its workers); it must
+    return :func:`evaluate_chunk`'s result for every spec, in any order. Without it the chunks run here, one
+    after the other. Either way the result is the same for the same seed: the plan, the draws and the merge
+    depend on nothing but the sweep, n and the seed."""
+    t0 = time.perf_counter()
+    plan = chunk_plan(n, sweep.chunk_size())
+    if map_chunks is None or len(plan) < 2:
+        results = [evaluate_chunk(sweep, seed, spec) for spec in plan]
+    else:
+        results = list(map_chunks(seed, plan))
+    return merge(sweep, n, results, time.perf_counter() - t0)
+
+
+def _instance(arrays: Mapping[str, np.ndarray], i: int) -> dict[str, Any]:
+    return {name: _item(v[i]) for name, v in arrays.items()}
+
+
+def _where_running() -> str:
+    """Where a chunk ran: the Dask worker's address inside a Dask task, else "here"."""
+    try:
+        from distributed import get_worker
+    except ImportError:  # pragma: no cover - dask is a declared dependency
+        return "here"
+    try:
+        return str(get_worker().address)
+    except ValueError:  # not inside a Dask task
+        return "here"
 
 
 def _item(v: Any) -> Any:

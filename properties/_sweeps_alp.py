@@ -115,4 +115,4 @@ def p2_sharp_sweep(order: float, tol: float, stable: float, sqrt_direction: int)
     def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
         return kernel.p2_sharp_margins(arr, order, tol, stable, sqrt_direction)
 
-    return Sweep(draw, margin, worst=3, sizes=SHARP_SIZES, size_reason=SHARP_REASON)
+    return Sweep(draw, margin, worst=3, sizes=SHARP_SIZES, size_reason=SHARP_REASON, chunk=250)

@@ -136,7 +136,7 @@ def nf_slow_sweep(coefficient: float, shifted: bool, slack: float) -> Sweep:
             out[sel] = np.where(decided, (tol - np.abs(median - 1)) / tol, np.inf)
         return out
 
-    return Sweep(draw, margin, worst=3, sizes=SM_SIZES, size_reason=SM_REASON)
+    return Sweep(draw, margin, worst=3, sizes=SM_SIZES, size_reason=SM_REASON, chunk=500)
 
 
 def nf_gap_sweep(gap_needed: bool, nf_tol: float, miss: float) -> Sweep:
@@ -175,4 +175,4 @@ def nf_gap_sweep(gap_needed: bool, nf_tol: float, miss: float) -> Sweep:
             out[sel] = np.where(runs.status == po.CONVERGED, m, np.inf)
         return out
 
-    return Sweep(draw, margin, worst=3, sizes=GAP_SIZES, size_reason=GAP_REASON)
+    return Sweep(draw, margin, worst=3, sizes=GAP_SIZES, size_reason=GAP_REASON, chunk=500)

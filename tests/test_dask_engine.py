@@ -1,10 +1,13 @@
 """The Dask engine (``eoscheck run --workers N``): same verdicts and numbers as the in-process run.
 
 A LocalCluster of 2 worker processes runs a few quick properties; each result must equal the in-process
-(``--jobs 1``) result for the same run seed: verdict, evidence summary and the Hypothesis statistics.
+(``--jobs 1``) result for the same run seed: verdict, evidence summary and the Hypothesis statistics. A swept
+property's sweep chunks run as tasks of their own, with the in-process sweep's result.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -81,3 +84,34 @@ def test_unreachable_scheduler_is_a_user_error() -> None:
     props = registry.select(registry.catalogue(), IDS[:1])
     with pytest.raises(UserInputError, match="cannot reach the Dask scheduler"):
         list(iter_suite(props, profile="quick", seed=1, database=False, scheduler="tcp://127.0.0.1:9"))
+
+
+_TIMING = re.compile(r" in [0-9.]+ s \([^)]*\)|; \d+ chunks( on \d+ Dask worker\(s\))?")
+
+
+def test_sweep_chunks_run_as_tasks_on_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A claim's sweep splits into chunks (ALP-P2-SHARP, quick: 500 instances in chunks of 250); on a
+    2-worker LocalCluster each chunk is a task of its own, and the sweep (N, worst margin and where, the
+    explicit examples) and the claim's result equal the in-process run's for the same seed."""
+    import dask.distributed
+
+    started: list[dask.distributed.LocalCluster] = []
+
+    class Recording(dask.distributed.LocalCluster):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(dask.distributed, "LocalCluster", Recording)
+    props = registry.select(registry.catalogue(), ("ALP-P2-SHARP",))
+    (local,) = iter_suite(props, profile="quick", seed=77, database=False)
+    (remote,) = iter_suite(props, profile="quick", seed=77, database=False, workers=2)
+    assert _key(remote) == _key(local)
+    (note_here,) = [n for n in local.notes if n.startswith("sweep:")]
+    (note_there,) = [n for n in remote.notes if n.startswith("sweep:")]
+    assert "; 2 chunks" in note_here and "Dask worker(s)" not in note_here
+    assert re.search(r"; 2 chunks on [12] Dask worker\(s\)", note_there), note_there
+    assert _TIMING.sub("", note_there) == _TIMING.sub("", note_here)
+    (cluster,) = started
+    # each chunk computed by a worker (reached memory), one task per chunk
+    assert cluster.scheduler.task_prefixes["sweep_chunk"].state_counts["memory"] == 2

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 import numpy as np
+import pytest
 from hypothesis import strategies as st
 
 from checker.property import Property, Source
@@ -103,3 +104,45 @@ def test_sweeps_can_be_switched_off(monkeypatch) -> None:
     monkeypatch.setenv("EOSCHECK_NO_SWEEP", "1")
     res = run_property(_prop(Sweep(_draw, _vector_margin, worst=3)), profile="quick", seed=7, database=False)
     assert res.verdict is not Verdict.REFUTED and not any(n.startswith("sweep:") for n in res.notes)
+
+
+def _chunked_sweep() -> Sweep:
+    return Sweep(_draw, _vector_margin, worst=4, chunk=700)
+
+
+def test_chunks_in_any_order_give_the_same_sweep() -> None:
+    """The merge is order-independent and the chunks' draws depend on their number only: chunks evaluated in
+    reverse (as a cluster may finish them) give the in-process result exactly."""
+    from checker.sweep import evaluate_chunk
+
+    calls: list[int] = []
+
+    def backwards(seed: int, plan):
+        calls.append(len(plan))
+        return [evaluate_chunk(_chunked_sweep(), seed, spec) for spec in reversed(plan)]
+
+    here = run_sweep(_chunked_sweep(), 5_000, seed=11)
+    there = run_sweep(_chunked_sweep(), 5_000, seed=11, map_chunks=backwards)
+    assert calls == [8] and here.chunks == there.chunks == 8
+    assert (here.worst_margin, here.where, here.examples, here.non_finite) == (
+        there.worst_margin,
+        there.where,
+        there.examples,
+        there.non_finite,
+    )
+    assert here.worst_margin is not None and here.worst_margin < 0  # 5000 draws land in the window
+    assert "8 chunks" in here.note()
+
+
+def test_chunk_plan_and_merge_cover_every_instance_once() -> None:
+    from checker.sweep import chunk_plan, evaluate_chunk, merge
+
+    plan = chunk_plan(1_000, 300)
+    assert [(c.offset, c.size) for c in plan] == [(0, 300), (300, 300), (600, 300), (900, 100)]
+    sweep = _chunked_sweep()
+    results = [evaluate_chunk(sweep, 3, spec) for spec in plan]
+    assert merge(sweep, 1_000, results, 0.0).n == 1_000
+    with pytest.raises(ValueError, match="exactly once"):
+        merge(sweep, 1_000, results[:-1], 0.0)
+    with pytest.raises(ValueError, match="exactly once"):
+        merge(sweep, 1_000, [*results[:-1], results[0]], 0.0)
