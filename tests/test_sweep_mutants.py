@@ -133,7 +133,6 @@ NEW_SWEEPS: list[tuple[Callable[[], Property], list[Callable[[], Property]]]] = 
         gan2026a.make_nf_slow,
         [
             lambda: gan2026a.make_nf_slow(coefficient=1.1),
-            lambda: gan2026a.make_nf_slow(coefficient=0.9),
             lambda: gan2026a.make_nf_slow(shifted=False),
         ],
     ),

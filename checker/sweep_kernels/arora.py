@@ -244,18 +244,15 @@ def _window_drop(
     u: tuple[np.ndarray, np.ndarray, np.ndarray], eta: np.ndarray, ngd: np.ndarray, start: np.ndarray, n: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(drop of lambda_1 at Phi(x_t), drop of sqrt L_t + sqrt L_t+1) over steps start .. start + n of every
-    instance's rule, in one batched JAX float64 loop (padded to a power of two: few compiled shapes)."""
+    instance's rule, in one batched JAX float64 loop (padded to a bucket: few compiled shapes)."""
     import jax.numpy as jnp
 
     from checker.backends import jax_backend  # noqa: F401  (float64 on)
+    from checker.simulate import chunking
 
     size = eta.size
-    pad = max(64, 1 << max(0, size - 1).bit_length()) - size
-
-    def padded(v: np.ndarray) -> Any:
-        return jnp.asarray(np.concatenate([v, np.repeat(v[:1], pad)]))
-
-    out = _sharp_kernel()(*(padded(v) for v in (*u, eta, ngd, start, start + n)))
+    padded = chunking.bucket(size)
+    out = _sharp_kernel()(*(jnp.asarray(chunking.pad(v, padded)) for v in (*u, eta, ngd, start, start + n)))
     lam_drop, pair_drop = (np.asarray(v)[:size] for v in out)
     return lam_drop, pair_drop
 

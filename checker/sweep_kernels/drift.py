@@ -22,7 +22,7 @@ def drift_margins(key: str, x: np.ndarray, sigma0: np.ndarray) -> np.ndarray:
     import jax.numpy as jnp
 
     from checker.backends import jax_backend  # noqa: F401  (float64 on)
-    from checker.simulate import traced_loss
+    from checker.simulate import chunking, traced_loss
 
     pl = TABLE[key]
     zstar, a, _, _ = pl.derivatives_at_min()
@@ -30,9 +30,9 @@ def drift_margins(key: str, x: np.ndarray, sigma0: np.ndarray) -> np.ndarray:
     y = zstar / x * (1 + 1e-4)
     h = (2 + sigma0) / (a * (x * x + y * y))
     run = _drift_kernel(split.structure)
-    return np.asarray(
-        run(jnp.asarray(x), jnp.asarray(y), jnp.asarray(h), jnp.asarray(split.constant_array(np.float64)))
-    )
+    size = chunking.bucket(x.size)  # a loss's share of a chunk varies: pad to few compiled shapes
+    xj, yj, hj = (jnp.asarray(chunking.pad(np.asarray(v, float), size)) for v in (x, y, h))
+    return np.asarray(run(xj, yj, hj, jnp.asarray(split.constant_array(np.float64))))[: x.size]
 
 
 @lru_cache(maxsize=16)

@@ -120,25 +120,20 @@ def _call(
     import jax.numpy as jnp
 
     from checker.backends import jax_backend  # noqa: F401  (float64 on)
-    from checker.simulate import traced_loss
+    from checker.simulate import chunking, traced_loss
 
     split = traced_loss.split(TABLE[key].loss)
     run = _kernel(split.structure, record)
     consts = jnp.asarray(np.array([zstar, a, 100 * U0, SETTLED_U, float(max_steps)]))
     n = x0.size
-    pad = _bucket(n) - n  # copies of the first instance: one compiled shape per bucket, not per batch size
+    size = chunking.bucket(n)  # padded with copies of the first instance: one compiled shape per bucket
     res = run(
-        *(jnp.asarray(np.concatenate([v, np.repeat(v[..., :1], pad, axis=-1)], axis=-1)) for v in (x0, y0, eta, stop)),
-        jnp.asarray(np.concatenate([window, np.repeat(window[:, :1], pad, axis=1)], axis=1)),
+        *(jnp.asarray(chunking.pad(v, size)) for v in (x0, y0, eta, stop)),
+        jnp.asarray(np.stack([chunking.pad(row, size) for row in window])),
         consts,
         jnp.asarray(split.constant_array(np.float64)),
     )
     return {k: np.asarray(v)[:n] for k, v in res.items()}
-
-
-def _bucket(n: int) -> int:
-    """The padded batch size: the next power of two, at least 64."""
-    return max(64, 1 << max(0, n - 1).bit_length())
 
 
 @lru_cache(maxsize=16)
