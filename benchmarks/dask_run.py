@@ -3,14 +3,15 @@
 Both are fresh processes with the same seed, run one after the other; the wall time includes the cluster's
 start-up (worker processes importing JAX, sympy and the catalogue). Each run starts from an empty
 Hypothesis example database (``EOSCHECK_EXAMPLE_DB``), so neither replays what the other found. The
-verdicts and Hypothesis statistics of the two runs are compared claim by claim: the engine must not change
-a result.
+verdicts, Hypothesis statistics and sweeps (whose chunks run as tasks on the workers) of the two runs are
+compared claim by claim: the engine must not change a result.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -52,10 +53,21 @@ def _run(extra: list[str], profile: str, timeout: float, db: str) -> tuple[float
     return wall, json.loads(proc.stdout), ""
 
 
+# what may differ between engines in a sweep's line: its time and rate, and where its chunks ran
+_SWEEP_WHERE = re.compile(r" in [0-9.]+ s \([^)]*\)|; \d+ chunks( on \d+ Dask worker\(s\))?")
+
+
 def _fingerprint(payload: dict[str, Any]) -> dict[str, Any]:
-    """Per claim: the verdict, the evidence's summary and margin, and the Hypothesis statistics."""
+    """Per claim: the verdict, the evidence's summary and margin, the Hypothesis statistics, and the sweep's
+    line without its timing (N swept, worst margin and where, the explicit examples' count)."""
     return {
-        c["id"]: (c["verdict"], c["evidence"]["summary"], c["evidence"]["margin"], c["hypothesis"])
+        c["id"]: (
+            c["verdict"],
+            c["evidence"]["summary"],
+            c["evidence"]["margin"],
+            c["hypothesis"],
+            [_SWEEP_WHERE.sub("", n) for n in c["notes"] if n.startswith("sweep:")],
+        )
         for c in payload["claims"]
     }
 
