@@ -87,7 +87,10 @@ class Sweep:
     to_params: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # instance -> check arguments
     sizes: Mapping[str, int] | None = None  # per-profile N below SWEEP_SIZES (each instance a long simulation)
     size_reason: str = ""  # why ``sizes`` is smaller than the default: stated in the report
-    chunk: int | None = None  # instances per chunk (the unit a cluster distributes); None: CHUNK
+    # instances per chunk, the unit a cluster distributes (None: CHUNK). A long-simulation sweep whose kernel is
+    # one batched JAX call declares about a quarter of its ci N, so a cluster spreads it; a numpy loop pays
+    # its per-step overhead once per chunk, so such sweeps keep large chunks.
+    chunk: int | None = None
 
     def __post_init__(self) -> None:
         if self.sizes is not None and not self.size_reason:

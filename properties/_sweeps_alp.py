@@ -54,7 +54,7 @@ def p1_sweep(expected_order: float, tolerance: float, c_eta: float) -> Sweep:
     def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
         return kernel.p1_margins(arr, expected_order, tolerance, c_eta)
 
-    return Sweep(draw, margin, worst=3, sizes=P1_SIZES, size_reason=P1_REASON)
+    return Sweep(draw, margin, worst=3, sizes=P1_SIZES, size_reason=P1_REASON, chunk=10_000)
 
 
 # ---- ALP-P2-ID ---------------------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def p2_rate_sweep(sqrt_constant: float, ngd_constant: float, k_eta: float, tau: 
     def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
         return kernel.p2_rate_margins(arr, sqrt_constant, ngd_constant, k_eta, tau, order)
 
-    return Sweep(draw, margin, worst=3, sizes=RATE_SIZES, size_reason=RATE_REASON)
+    return Sweep(draw, margin, worst=3, sizes=RATE_SIZES, size_reason=RATE_REASON, chunk=250)
 
 
 # ---- ALP-P2-SHARP ------------------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def pred_sweep(steps: int, shift_bound: float) -> Sweep:
     def margin(arr: Mapping[str, np.ndarray]) -> np.ndarray:
         return pred_margins(arr, steps, shift_bound)
 
-    return Sweep(draw_orbit_start, margin, worst=3, sizes=PRED_SIZES, size_reason=PRED_REASON)
+    return Sweep(draw_orbit_start, margin, worst=3, sizes=PRED_SIZES, size_reason=PRED_REASON, chunk=10_000)
 
 
 # ---- DNL-GEN-LIMIT -----------------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ def t42_sweep(stable_sign: int) -> Sweep:
                 out[sel] = np.where(div, 1.0, -1.0)
         return out
 
-    return Sweep(draw, margin, worst=3, sizes=EOS_SIZES, size_reason=EOS_REASON)
+    return Sweep(draw, margin, worst=3, sizes=EOS_SIZES, size_reason=EOS_REASON, chunk=2_500)
 
 
 def t43_sweep(gap_coefficient: float, eta_power: int) -> Sweep:
@@ -102,7 +102,7 @@ def t43_sweep(gap_coefficient: float, eta_power: int) -> Sweep:
             out[sel] = np.where(div.any(axis=1), -1.0, m)
         return out
 
-    return Sweep(draw, margin, worst=3, sizes=T43_SIZES, size_reason=T43_REASON)
+    return Sweep(draw, margin, worst=3, sizes=T43_SIZES, size_reason=T43_REASON, chunk=25)
 
 
 def _nf_sharpness(abcz: tuple[float, float, float, float], eta: float, sigma0: float) -> float:

@@ -37,7 +37,7 @@ def draw(rng: np.random.Generator, n: int) -> Mapping[str, np.ndarray]:
 
 
 def _sweep(margin: Callable[[Mapping[str, np.ndarray]], np.ndarray]) -> Sweep:
-    return Sweep(draw, margin, worst=3, sizes=LIU_SIZES, size_reason=LIU_REASON)
+    return Sweep(draw, margin, worst=3, sizes=LIU_SIZES, size_reason=LIU_REASON, chunk=100)
 
 
 def t41_sweep(bound: float) -> Sweep:
