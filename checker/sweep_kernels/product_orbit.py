@@ -90,7 +90,7 @@ def slow_manifold_medians(
     window = np.stack([lo_b, hi_b, shift, coefficient / p, np.full_like(p, -1.0), np.zeros_like(p)])
     first = _call(key, x0, y0, eta, zstar, a, stop, window, max_steps, True)
     window[4], window[5] = first["peak_pair"], first["count"]
-    second = _call(key, x0, y0, eta, zstar, a, stop, window, max_steps, True)
+    second = _call(key, x0, y0, eta, zstar, a, stop, window, max_steps, True, MEDIAN_SAMPLES)
     with np.errstate(all="ignore"):
         samples = np.where(np.isfinite(second["samples"]), second["samples"], np.nan)
         filled = np.isfinite(samples).any(axis=1)
@@ -116,6 +116,7 @@ def _call(
     window: np.ndarray,
     max_steps: int,
     record: bool,
+    samples: int = 1,
 ) -> dict[str, np.ndarray]:
     import jax.numpy as jnp
 
@@ -123,7 +124,7 @@ def _call(
     from checker.simulate import chunking, traced_loss
 
     split = traced_loss.split(TABLE[key].loss)
-    run = _kernel(split.structure, record)
+    run = _kernel(split.structure, record, samples)
     consts = jnp.asarray(np.array([zstar, a, 100 * U0, SETTLED_U, float(max_steps)]))
     n = x0.size
     size = chunking.bucket(n)  # padded with copies of the first instance: one compiled shape per bucket
@@ -137,7 +138,7 @@ def _call(
 
 
 @lru_cache(maxsize=16)
-def _kernel(structure: tuple[Any, ...], record: bool) -> Any:
+def _kernel(structure: tuple[Any, ...], record: bool, samples: int) -> Any:
     """One jitted loop per loss structure (and reading): every number a traced argument."""
     import jax
     import jax.numpy as jnp
@@ -145,7 +146,6 @@ def _kernel(structure: tuple[Any, ...], record: bool) -> Any:
     from checker.simulate import traced_loss
 
     f1, _ = traced_loss.evaluators(structure)
-    samples = MEDIAN_SAMPLES if record else 1
 
     def run(x: Any, y: Any, h: Any, stop: Any, window: Any, consts: Any, c: Any) -> dict[str, Any]:
         zs, a, risen, settled, budget = consts[0], consts[1], consts[2], consts[3], consts[4]
@@ -195,13 +195,13 @@ def _kernel(structure: tuple[Any, ...], record: bool) -> Any:
                 inside = on & (mid > lo_b) & (mid < hi_b)
                 count = jnp.where(new_max, 0, s["count"])
                 out["count"] = count + jnp.where(inside, 1, 0)
-                # second run: keep the window's pairs after the known maximum, evenly subsampled
-                keep = inside & (pair >= peak_in) & (count_in > 0) & (peak_in >= 0)
-                slot = jnp.where(keep, (s["seen"] * samples) // jnp.maximum(count_in, 1), 0).astype(jnp.int64)
-                ratio = big / (scale * (mid - shift))
-                current = s["samples"][rows, slot]
-                out["samples"] = s["samples"].at[rows, slot].set(jnp.where(keep, ratio, current))
-                out["seen"] = s["seen"] + jnp.where(keep, 1, 0)
+                if samples > 1:  # second run: keep the window's pairs after the known maximum, evenly spaced
+                    keep = inside & (pair >= peak_in) & (count_in > 0) & (peak_in >= 0)
+                    slot = jnp.where(keep, (s["seen"] * samples) // jnp.maximum(count_in, 1), 0).astype(jnp.int64)
+                    ratio = big / (scale * (mid - shift))
+                    current = s["samples"][rows, slot]
+                    out["samples"] = s["samples"].at[rows, slot].set(jnp.where(keep, ratio, current))
+                    out["seen"] = s["seen"] + jnp.where(keep, 1, 0)
             diverged = live & (~jnp.isfinite(u) | (jnp.abs(u) > 1e3))
             peak = jnp.where(live & ~diverged, jnp.maximum(s["peak"], jnp.abs(u)), s["peak"])
             past = live & ~diverged & (sig < stop) & (peak > risen)
