@@ -111,13 +111,12 @@ def nf_final_sharpness(p: float, k: float, eta: float, sigma0: float) -> float |
 
 
 def nf_final_sigma_array(p: float, k: float, sigma0: Any) -> Any:
-    """Vectorised :func:`nf_final_sigma` in float64 (scipy's Lambert W); NaN where no return.
+    """Vectorised :func:`nf_final_sigma` in float64; NaN where no return.
 
     A float prediction to compare float simulations with (never a certificate); agrees with the mpmath
     version to ~1e-8 relative in sigma_f, sqrt(eps) near the branch point (r sigma_0 -> 0).
     """
     import numpy as np
-    from scipy.special import lambertw
 
     sigma0 = np.asarray(sigma0, dtype=float)
     if p == 0 or k <= 0:
@@ -126,8 +125,44 @@ def nf_final_sigma_array(p: float, k: float, sigma0: Any) -> Any:
     rs = r * sigma0
     g = (1 + rs) * np.exp(-rs)
     arg = np.maximum(-g / np.e, -1 / np.e)
-    w = -1 - np.real(lambertw(arg, 0 if r > 0 else -1))
+    w = -1 - _lambert_w_real(arg, 0 if r > 0 else -1)
     return np.where(1 + rs <= 0, np.nan, w / r)
+
+
+# W(x) = -1 + p - p^2/3 + 11 p^3/72 - ... with p = sqrt(2 (e x + 1)) (branch 0; branch -1: -p), Corless et al. 1996
+_BRANCH_POINT_SERIES = (-1.0, 1.0, -1.0 / 3.0, 11.0 / 72.0, -43.0 / 540.0, 769.0 / 17280.0, -221.0 / 8505.0)
+
+
+def _lambert_w_real(x: Any, branch: int) -> Any:
+    """Real Lambert W on [-1/e, 0), branch 0 or -1, in numpy float64: Halley's iteration as scipy.special's
+    (same update, same stopping rule |w_new - w| <= 1e-8 |w_new|), from the branch-point series near -1/e.
+
+    Why not scipy.special.lambertw: importing scipy.special costs ~0.2 s, a tenth of a cold ``eoscheck loss``,
+    for this one function. Agrees with scipy's to a few ulps away from the branch point (tested), where both
+    lose accuracy like sqrt(eps); at x = -1/e exactly this gives -1 where scipy gives NaN.
+    """
+    import numpy as np
+
+    x = np.asarray(x, dtype=float)
+    with np.errstate(all="ignore"):  # outside [-1/e, 0) the value is not used (callers mask it)
+        p = (1.0 if branch == 0 else -1.0) * np.sqrt(np.maximum(2.0 * (np.e * x + 1.0), 0.0))
+        near = np.abs(x + np.exp(-1.0)) < 0.3
+        # branch 0: W(x) = x - x^2 + ... for |x| < 0.07; branch -1: its asymptotic start as x -> 0-
+        far = x if branch == 0 else np.log(-x) - np.log(-np.log(-x))
+        w = np.where(near, np.polynomial.polynomial.polyval(p, _BRANCH_POINT_SERIES), far)
+        active = np.flatnonzero(np.isfinite(x) & (x != 0))
+        for _ in range(100):
+            if active.size == 0:
+                break
+            wa, xa = w[active], x[active]
+            ew = np.exp(wa)
+            wew = wa * ew
+            wewz = wew - xa
+            wn = wa - wewz / (wew + ew - (wa + 2.0) * wewz / (2.0 * wa + 2.0))
+            ok = np.isfinite(wn)  # at the branch point itself the step is 0/0: keep the series value (-1)
+            w[active[ok]] = wn[ok]
+            active = active[ok & (np.abs(wn - wa) > 1e-8 * np.abs(wn))]
+    return w
 
 
 def nf_final_sharpness_at(a: float, b: float, c: float, z: float, eta: float, sigma0: float) -> float | None:
