@@ -76,6 +76,7 @@ class Basin:
 def measure_basin(loss: Any, st: Stability, er: EtaResult, *, runs: int, steps: int, seed: int) -> Basin:
     """The basin at one eta (module docstring)."""
     from checker.backends import jax_backend  # noqa: F401 - enables float64 before JAX is used
+    from checker.simulate import executable_cache
     from checker.simulate.product_jax import simulate_product_batch
 
     z, a, eta = float(st.box.mid()), float(st.a.mid()), er.eta
@@ -99,9 +100,10 @@ def measure_basin(loss: Any, st: Stability, er: EtaResult, *, runs: int, steps: 
             owner.append(np.full(runs, j))
         x0a, y0a, own = np.concatenate(xs), np.concatenate(ys), np.concatenate(owner)
         finite = np.isfinite(x0a) & np.isfinite(y0a)
-        res = simulate_product_batch(
-            loss, np.where(finite, x0a, 0.0), np.where(finite, y0a, 0.0), eta, steps=steps, grad_tol=grad_tol
-        )
+        with executable_cache.saving():  # a cold `eoscheck loss` loads the compiled kernel whole (no tracing)
+            res = simulate_product_batch(
+                loss, np.where(finite, x0a, 0.0), np.where(finite, y0a, 0.0), eta, steps=steps, grad_tol=grad_tol
+            )
         conv = res.converged & finite
         fracs = [float(conv[own == j].mean()) for j in range(GRID)]
         evaluated.extend(zip((float(s) for s in grid), fracs, strict=True))

@@ -110,6 +110,7 @@ def simulate(
 ) -> SimulationEvidence:
     """The evidence block for one (minimiser, eta); ``progress(done, total)`` follows the float batch."""
     from checker.backends import jax_backend  # noqa: F401 - enables float64 before JAX is used
+    from checker.simulate import executable_cache
     from checker.simulate.product_jax import simulate_product_batch
 
     x0, y0, sigma0 = starts(z_star, a, eta, runs, seed, sigma_range)
@@ -117,7 +118,8 @@ def simulate(
         return _empty(eta, runs, steps, "s_0 < 2|z*| for these overshoots: no start on the hyperbola")
     # |grad L| ~ a sqrt(s) |u|: stopping at 1e-8 leaves a sharpness change O(u^2), far below the tolerance
     grad_tol = 1e-8 * max(1.0, abs(a) * math.sqrt(2 / (eta * a)))
-    res = simulate_product_batch(loss, x0, y0, eta, steps=steps, grad_tol=grad_tol, progress=progress)
+    with executable_cache.saving():  # a cold `eoscheck loss` loads the compiled kernel whole (no tracing)
+        res = simulate_product_batch(loss, x0, y0, eta, steps=steps, grad_tol=grad_tol, progress=progress)
     conv, div = res.converged, res.diverged
     osc = res.oscillating
     lam = res.sharpness

@@ -14,12 +14,19 @@ Python, jax, jaxlib, numpy and sympy, JAX's configuration values and the ``JAX_*
 the backend's platform and devices, and the CPU's model and feature flags (XLA:CPU code is specialised to
 the host's instruction set).
 
-Only executables XLA really compiled in this process are written: one that JAX loaded from its own
-persistent cache does not serialize completely (measured: it loads, then fails at run time with a missing
-function). A loaded executable that fails to run is deleted and the kernel runs through ``jax.jit``
-instead, so this cache can only ever save time. Same place and switch as compile_cache.py: entries live in
-``executables/`` under JAX's cache directory, and ``EOSCHECK_NO_JAX_CACHE=1`` turns both off. Only
-single-device CPU kernels use it (the sharded and GPU paths are not exercised by the tests on this machine).
+Who uses it: callers opt in with :func:`saving` (the loss job's simulations and basin, whose cold start
+this is for); every other kernel call takes the plain ``jax.jit`` path. Why opt in: the key changes with
+every edit of the package, and a miss costs a real XLA compile (next paragraph), which the test suite
+would otherwise pay for every kernel after every edit.
+
+Only executables XLA really compiled are written: one that JAX loaded from its own persistent cache does
+not serialize completely (measured, jax 0.10: it loads, then fails at run time with a missing function).
+So on a miss the kernel is compiled under a name unique to the key (JAX's cache cannot hold it) with
+JAX's cache writes off, and a compile that still reports a JAX cache hit is not saved. A loaded executable
+that fails to run is deleted and the kernel runs through ``jax.jit`` instead, so this cache can only ever
+save time. Same place and switch as compile_cache.py: entries live in ``executables/`` under JAX's cache
+directory, and ``EOSCHECK_NO_JAX_CACHE=1`` turns both off. Only single-device CPU kernels use it (the
+sharded and GPU paths are not exercised by the tests on this machine).
 
 Entries are pickles (like JAX's own cache entries they hold native code: the cache directory must be
 writable by its user only, as ``~/.cache`` is).
@@ -34,7 +41,9 @@ import platform
 import sys
 import tempfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +59,17 @@ _STATE: dict[str, Any] = {}
 _MEMO: dict[str, Any] = {}
 _JAX_CACHE_HITS = [0]
 _COUNTS = {"loaded": 0, "saved": 0, "dropped": 0}
+_SAVING: ContextVar[bool] = ContextVar("eoscheck_saving_executables", default=False)
+
+
+@contextmanager
+def saving() -> Iterator[None]:
+    """Kernel calls inside this block load and save whole executables (module docstring)."""
+    token = _SAVING.set(True)
+    try:
+        yield
+    finally:
+        _SAVING.reset(token)
 
 
 def counts() -> dict[str, int]:
@@ -132,7 +152,7 @@ def run(
     dtypes (the loss structure and the static options); ``on_new`` runs when an executable is loaded from
     disk (``jitted`` counts its own traces).
     """
-    where = directory()
+    where = directory() if _SAVING.get() else None
     if where is None or len(jax.devices()) != 1 or jax.devices()[0].platform != "cpu":
         return jax.device_get(jitted(*args))  # type: ignore[no-any-return]
     key = _entry_key(kernel_key, args)
@@ -146,7 +166,7 @@ def run(
             _COUNTS["loaded"] += 1
             on_new()
         else:
-            compiled = _compile_and_save(jitted, args, file)
+            compiled = _compile_and_save(_fresh(jitted, key), args, file)
         _MEMO[key] = compiled
     try:
         return jax.device_get(compiled(*args))  # type: ignore[no-any-return]
@@ -178,11 +198,28 @@ def _load(file: Path) -> Any:
         return None
 
 
+def _fresh(jitted: Any, key: str) -> Any:
+    """``jitted``'s function under a name unique to ``key``: a program JAX's persistent cache cannot hold."""
+    inner = jitted.__wrapped__
+
+    def kernel(*args: Any) -> Any:
+        return inner(*args)
+
+    kernel.__name__ = kernel.__qualname__ = f"eoscheck_{key[:24]}"
+    return jax.jit(kernel)
+
+
 def _compile_and_save(jitted: Any, args: Sequence[Any], file: Path) -> Any:
     from jax.experimental.serialize_executable import serialize
 
     hits = _JAX_CACHE_HITS[0]
-    compiled = jitted.lower(*args).compile()
+    config: Any = jax.config  # untyped in jax
+    threshold = config.jax_persistent_cache_min_compile_time_secs
+    config.update("jax_persistent_cache_min_compile_time_secs", 1e9)  # this program goes to our cache only
+    try:
+        compiled = jitted.lower(*args).compile()
+    finally:
+        config.update("jax_persistent_cache_min_compile_time_secs", threshold)
     if _JAX_CACHE_HITS[0] != hits:
         return compiled  # loaded from JAX's persistent cache: not safely serializable (module docstring)
     tmp: str | None = None
