@@ -118,9 +118,19 @@ def _new_targets(
     first = next((r for r in cold_rows if r.variant.startswith("this tree, first run")), None)
     base = next((r for r in cold_rows if r.variant.startswith("previous release")), None)
     cold = (
-        f"{warm.wall_s:.2f} s with the persistent cache warm, {first.wall_s:.2f} s on a first run "
-        f"(baseline {base.wall_s:.2f} s: {base.wall_s / warm.wall_s:.2f}x and {base.wall_s / first.wall_s:.2f}x)"
-        if warm and first and base and warm.wall_s and first.wall_s and base.wall_s
+        f"wall {warm.wall_s:.2f} s (CPU {warm.cpu_s:.2f} s) with the cache warm, wall {first.wall_s:.2f} s "
+        f"(CPU {first.cpu_s:.2f} s) on a first run; previous release wall {base.wall_s:.2f} s "
+        f"(CPU {base.cpu_s:.2f} s): "
+        f"{base.wall_s / warm.wall_s:.2f}x and {base.wall_s / first.wall_s:.2f}x in wall time"
+        if warm
+        and first
+        and base
+        and warm.wall_s
+        and first.wall_s
+        and base.wall_s
+        and warm.cpu_s
+        and first.cpu_s
+        and base.cpu_s
         else "not measured (--skip-e2e, or a variant failed: see section 6)"
     )
     return [
