@@ -75,6 +75,22 @@ class Basin:
 
 def measure_basin(loss: Any, st: Stability, er: EtaResult, *, runs: int, steps: int, seed: int) -> Basin:
     """The basin at one eta (module docstring)."""
+    basin, boundary = basin_runs(loss, st, er, runs=runs, steps=steps, seed=seed)
+    replay_boundary(loss, basin, boundary)
+    return basin
+
+
+def replay_boundary(loss: Any, basin: Basin, boundary: dict[str, Any]) -> None:
+    """The mpmath replays of :func:`basin_runs`' boundary runs (none when no boundary was found)."""
+    if boundary:
+        basin.replays = _replay_boundary(loss, basin.eta, boundary["grad_tol"], boundary)
+
+
+def basin_runs(
+    loss: Any, st: Stability, er: EtaResult, *, runs: int, steps: int, seed: int
+) -> tuple[Basin, dict[str, Any]]:
+    """The float64 rounds alone, and the boundary runs to replay: JAX and numpy, no mpmath (whose precision is
+    process-global), so the loss job runs this in a worker thread while the main thread replays in mpmath."""
     from checker.backends import jax_backend  # noqa: F401 - enables float64 before JAX is used
     from checker.simulate import executable_cache
     from checker.simulate.product_jax import simulate_product_batch
@@ -131,9 +147,7 @@ def measure_basin(loss: Any, st: Stability, er: EtaResult, *, runs: int, steps: 
         lo, hi = ok_max, fail_min
     basin = Basin(eta, ok_max, fail_min, runs, steps, sorted(evaluated), unsettled_below=unsettled_below)
     basin.fail_cause = fail_cause
-    if last:
-        basin.replays = _replay_boundary(loss, eta, grad_tol, last)
-    return basin
+    return basin, ({**last, "grad_tol": grad_tol} if last else {})
 
 
 def _replay_boundary(loss: Any, eta: float, grad_tol: float, last: dict[str, Any]) -> list[dict[str, Any]]:

@@ -93,6 +93,17 @@ def starts(
     return x0, y0, sigma0
 
 
+@dataclass
+class Batch:
+    """The float runs of one (minimiser, eta), before their analysis: what :func:`run_batch` hands over."""
+
+    x0: np.ndarray
+    y0: np.ndarray
+    sigma0: np.ndarray
+    grad_tol: float
+    result: Any  # product_jax.BatchResult; None when no start lies on the hyperbola
+
+
 def simulate(
     loss: Any,
     z_star: float,
@@ -109,17 +120,56 @@ def simulate(
     progress: BatchProgress | None = None,
 ) -> SimulationEvidence:
     """The evidence block for one (minimiser, eta); ``progress(done, total)`` follows the float batch."""
+    batch = run_batch(
+        loss, z_star, a, eta, runs=runs, steps=steps, seed=seed, sigma_range=sigma_range, progress=progress
+    )
+    return evidence(loss, batch, p_flip, k, eta, runs=runs, steps=steps, seed=seed, mp_replays=mp_replays)
+
+
+def run_batch(
+    loss: Any,
+    z_star: float,
+    a: float,
+    eta: float,
+    *,
+    runs: int = DEFAULT_RUNS,
+    steps: int = DEFAULT_STEPS,
+    seed: int = 0,
+    sigma_range: tuple[float, float] = (SIGMA_LO, SIGMA_HI),
+    progress: BatchProgress | None = None,
+) -> Batch:
+    """The float64 runs alone (JAX and numpy, no mpmath: the loss job runs this in a worker thread while the
+    main thread replays the previous eta in mpmath, whose precision is process-global)."""
     from checker.backends import jax_backend  # noqa: F401 - enables float64 before JAX is used
     from checker.simulate import executable_cache
     from checker.simulate.product_jax import simulate_product_batch
 
     x0, y0, sigma0 = starts(z_star, a, eta, runs, seed, sigma_range)
     if not (np.all(np.isfinite(x0)) and np.all(np.isfinite(y0))):
-        return _empty(eta, runs, steps, "s_0 < 2|z*| for these overshoots: no start on the hyperbola")
+        return Batch(x0, y0, sigma0, 0.0, None)
     # |grad L| ~ a sqrt(s) |u|: stopping at 1e-8 leaves a sharpness change O(u^2), far below the tolerance
     grad_tol = 1e-8 * max(1.0, abs(a) * math.sqrt(2 / (eta * a)))
     with executable_cache.saving():  # a cold `eoscheck loss` loads the compiled kernel whole (no tracing)
         res = simulate_product_batch(loss, x0, y0, eta, steps=steps, grad_tol=grad_tol, progress=progress)
+    return Batch(x0, y0, sigma0, grad_tol, res)
+
+
+def evidence(
+    loss: Any,
+    batch: Batch,
+    p_flip: float,
+    k: float,
+    eta: float,
+    *,
+    runs: int = DEFAULT_RUNS,
+    steps: int = DEFAULT_STEPS,
+    seed: int = 0,
+    mp_replays: int = MP_REPLAYS,
+) -> SimulationEvidence:
+    """The analysis of a :func:`run_batch` result against GAN-A-NF, with its mpmath replays."""
+    if batch.result is None:
+        return _empty(eta, runs, steps, "s_0 < 2|z*| for these overshoots: no start on the hyperbola")
+    x0, y0, sigma0, grad_tol, res = batch.x0, batch.y0, batch.sigma0, batch.grad_tol, batch.result
     conv, div = res.converged, res.diverged
     osc = res.oscillating
     lam = res.sharpness

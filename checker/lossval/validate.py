@@ -11,6 +11,7 @@ failing, not a reason to change the certified verdict.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from typing import Any
 
@@ -64,15 +65,9 @@ def validate_loss(
         progress(f"minimiser {i}: product-stability")
         point = _critical_point(piece)
         st = product_stability(loss, point, max_prec=max_prec)
-        m = _minimiser(
-            loss, i, piece, point, st, etas, runs, steps, simulate, diagram, seed, sigma_range, progress, out
-        )
-        if basin and simulate:
-            from checker.lossval.basin import measure_basin
-
-            for er in m.etas:
-                progress(f"minimiser {i}: basin at eta={er.eta:g}")
-                er.basin = measure_basin(loss, st, er, runs=min(runs, BASIN_RUNS), steps=steps, seed=seed)
+        m = _minimiser(loss, i, piece, point, st, etas, diagram, progress, out)
+        if simulate:
+            _simulate(loss, i, st, m, runs, steps, seed, sigma_range, basin, progress, out)
         out.minimisers.append(m)
     return out
 
@@ -104,12 +99,7 @@ def _minimiser(
     point: CriticalPoint,
     st: Stability,
     etas: Sequence[float],
-    runs: int,
-    steps: int,
-    simulate: bool,
     diagram: bool,
-    seed: int,
-    sigma_range: tuple[float, float],
     progress: Callable[[str], None],
     out: LossValidation,
 ) -> MinimiserResult:
@@ -139,27 +129,59 @@ def _minimiser(
     if diagram and res.etas:
         progress(f"minimiser {index}: period-2 orbits")
         res.bifurcation = _diagram(loss, st, res.etas[0])
-    if simulate:
-        from checker.lossval.simulation import simulate as run_sim
+    return res
 
-        for er in res.etas:
-            progress(f"minimiser {index}: simulating eta={er.eta:g} ({runs} runs)")
-            p_f = finite_eta.p_float(er.analysis.P)
-            k_f = float(finite_eta.k_coeff(af, zf, er.eta))
-            counts = counter(progress, f"minimiser {index}: simulating eta={er.eta:g}")
-            ev = run_sim(
+
+def _simulate(
+    loss: Loss,
+    index: int,
+    st: Stability,
+    res: MinimiserResult,
+    runs: int,
+    steps: int,
+    seed: int,
+    sigma_range: tuple[float, float],
+    basin: bool,
+    progress: Callable[[str], None],
+    out: LossValidation,
+) -> None:
+    """The simulations (and the basin) of one minimiser: evidence next to its certificates.
+
+    The float batches run one after another in a worker thread (XLA releases the GIL while it computes), the
+    analysis and the mpmath replays on this thread in the same order as before, so eta 1's replay overlaps
+    eta 2's batch and the last replay the basin's batches: the same runs and results, ~0.3 s less wall time
+    on 2 cores. Nothing that touches mpmath runs in the worker: mpmath's precision is process-global.
+    """
+    from checker.lossval import simulation
+    from checker.lossval.basin import basin_runs, replay_boundary
+
+    zf, af = float(st.box.mid()), float(st.a.mid())
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eoscheck-batches")
+    try:
+        batches = [
+            pool.submit(
+                simulation.run_batch,
                 loss,
                 zf,
                 af,
-                p_f,
-                k_f,
                 er.eta,
                 runs=runs,
                 steps=steps,
                 seed=seed,
                 sigma_range=sigma_range,
-                progress=counts,
+                progress=counter(progress, f"minimiser {index}: simulating eta={er.eta:g}"),
             )
+            for er in res.etas
+        ]
+        basins = [
+            pool.submit(basin_runs, loss, st, er, runs=min(runs, BASIN_RUNS), steps=steps, seed=seed)
+            for er in (res.etas if basin else [])
+        ]
+        for er, batch in zip(res.etas, batches, strict=True):
+            progress(f"minimiser {index}: simulating eta={er.eta:g} ({runs} runs)")
+            p_f = finite_eta.p_float(er.analysis.P)
+            k_f = float(finite_eta.k_coeff(af, zf, er.eta))
+            ev = simulation.evidence(loss, batch.result(), p_f, k_f, er.eta, runs=runs, steps=steps, seed=seed)
             er.simulation = ev
             contradicts = (st.kind == "product-stable" and p_f > 0 and ev.diverged_fraction > 0) or (
                 st.kind == "not-product-stable"
@@ -170,7 +192,13 @@ def _minimiser(
                 out.notes.append(
                     f"minimiser {index}, eta={er.eta:g}: simulation disagrees with the local prediction: {ev.summary}"
                 )
-    return res
+        for er, job in zip(res.etas, basins, strict=False):
+            progress(f"minimiser {index}: basin at eta={er.eta:g}")
+            found, boundary = job.result()
+            replay_boundary(loss, found, boundary)
+            er.basin = found
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _diagram(loss: Loss, st: Stability, er: EtaResult) -> dict[str, Any] | None:
