@@ -24,6 +24,12 @@ sum) and the scatters cost per index, and a pass over 1e5 single trajectories co
 of 8 the pass costs less than one (measured 2026-11-23, quartic, batch 1e5 with ~half the trajectories
 converging during the run: the kernel went from ~4.5e8 to ~6e8 trajectory-steps/s).
 
+The last 1..``block`` steps run as single fast steps that also record ``prev_z`` (the z before the last
+move, behind ``period2_amplitude``), with the same trigger and careful re-run. Before, they were careful
+steps over the whole batch: a careful step writes 7 arrays, and XLA:CPU emits one loop per output, each
+recomputing the step, so one careful step over the batch cost about as much as a fused block of 8 fast steps
+(measured 2026-11-27 at batch 1e5); at 180 steps the 4-step careful tail was ~15% of a run with no events.
+
 Everything happens inside one ``lax.while_loop`` in one compiled call; the host never loops over steps or
 trajectories.
 """
@@ -167,59 +173,60 @@ def build_summary_kernel(l1: Fn, l2: Fn, block: int, positive_tol: bool, on_trac
         n_rows = n // lanes
         capacity = max(8, n_rows // 32)  # rows re-run per pass; more passes if more rows are triggered
         tol2 = (grad_tol * (1 + _TOL_SLACK)) ** 2
-        n_fast = jnp.maximum(steps - 1, 0) // block  # the last step is always careful: it records prev_z
+        # Whole blocks up to the last block boundary before the final step; the last 1..block steps then run one
+        # at a time (see ``advance``), so no careful step ever runs over the whole batch.
+        n_fast = jnp.maximum(steps - 1, 0) // block
 
-        def resolve(st: State, trig: Any, t0: Any) -> State:
-            # Triggered trajectories still hold their block-start (x, y) in ``st``: re-run them carefully. They
-            # are compacted by rows of ``lanes`` (a row gather is one copy per index, and the nonzero scan is
-            # over rows, not trajectories); untriggered lanes of a gathered row ride along frozen.
-            rows = {k: v.reshape(n_rows, lanes) for k, v in st.items()}
+        def resolve(st: State, trig: Any, t0: Any, k: int) -> State:
+            # Triggered trajectories still hold their (x, y) from the start of the block: re-run them carefully
+            # for the block's ``k`` steps. They are compacted by rows of ``lanes`` (a row gather is one copy per
+            # index, and the nonzero scan is over rows, not trajectories); untriggered lanes of a gathered row
+            # ride along frozen.
+            rows = {key: v.reshape(n_rows, lanes) for key, v in st.items()}
             trig_rows = trig.reshape(n_rows, lanes)
             eta_rows = eta.reshape(n_rows, lanes)
 
             def one_pass(carry: tuple[State, Any]) -> tuple[State, Any]:
                 rows, pending = carry
                 (idx,) = jnp.nonzero(pending, size=capacity, fill_value=n_rows)
-                sub = {k: v.at[idx].get(mode="fill", fill_value=0) for k, v in rows.items()}
+                sub = {key: v.at[idx].get(mode="fill", fill_value=0) for key, v in rows.items()}
                 mask = trig_rows.at[idx].get(mode="fill", fill_value=False)
                 sub_eta = eta_rows.at[idx].get(mode="fill", fill_value=1)
                 active = sub["active"]
                 sub["active"] = active & mask
-                sub = lax.fori_loop(0, block, lambda k, s: careful_step(l1, s, sub_eta, t0 + k, grad_tol, bound), sub)
+                sub = lax.fori_loop(0, k, lambda i, s: careful_step(l1, s, sub_eta, t0 + i, grad_tol, bound), sub)
                 sub["active"] = jnp.where(mask, sub["active"], active)
-                rows = {k: v.at[idx].set(sub[k], mode="drop") for k, v in rows.items()}
+                rows = {key: v.at[idx].set(sub[key], mode="drop") for key, v in rows.items()}
                 return rows, pending.at[idx].set(False, mode="drop")
 
             rows, _ = lax.while_loop(lambda c: jnp.any(c[1]), one_pass, (rows, trig_rows.any(axis=1)))
-            return {k: v.reshape(n) for k, v in rows.items()}
+            return {key: v.reshape(n) for key, v in rows.items()}
 
-        def fast(carry: tuple[State, Any, Any]) -> tuple[State, Any, Any]:
+        def advance(carry: tuple[State, Any, Any], k: int, record_prev: bool) -> tuple[State, Any, Any]:
+            # ``k`` fast steps for every active trajectory, then the careful re-run of those that may have stopped.
             # ``live``: some trajectory is still active. Only ``resolve`` freezes trajectories, so it is
-            # recomputed there, not reduced over the whole batch every block.
+            # recomputed there, not reduced over the whole batch every block. ``record_prev`` (single steps
+            # only): the accepted trajectories record the z before their move, as the careful step does; with
+            # k = 1 that z is the block start's x y, so it costs one multiply and no further fused chain.
             st, t, live = carry
-            x, y = fast_block(l1, st["x"], st["y"], eta, bound, tol2, block, positive_tol)
+            x, y = fast_block(l1, st["x"], st["y"], eta, bound, tol2, k, positive_tol)
             trig = st["active"] & ~next_step_moves(l1, x, y, eta, grad_tol, bound)
             keep = st["active"] & ~trig
-            st = {**st, "x": jnp.where(keep, x, st["x"]), "y": jnp.where(keep, y, st["y"])}
+            new = {"x": jnp.where(keep, x, st["x"]), "y": jnp.where(keep, y, st["y"])}
+            if record_prev:
+                new["prev_z"] = jnp.where(keep, st["x"] * st["y"], st["prev_z"])
+            st = {**st, **new}
 
             def resolved(s: State) -> tuple[State, Any]:
-                s = resolve(s, trig, t)
+                s = resolve(s, trig, t, k)
                 return s, jnp.any(s["active"])
 
             st, live = lax.cond(jnp.any(trig), resolved, lambda s: (s, live), st)
-            return st, t + block, live
+            return st, t + k, live
 
-        st, t, _ = lax.while_loop(
-            lambda c: (c[1] < n_fast * block) & c[2],
-            fast,
-            (initial_state(x0, y0, steps), jnp.asarray(0, jnp.int64), jnp.asarray(True)),
-        )
-
-        def slow(carry: tuple[State, Any]) -> tuple[State, Any]:
-            st, t = carry
-            return careful_step(l1, st, eta, t, grad_tol, bound), t + 1
-
-        st, _ = lax.while_loop(lambda c: (c[1] < steps) & jnp.any(c[0]["active"]), slow, (st, t))
+        carry = (initial_state(x0, y0, steps), jnp.asarray(0, jnp.int64), jnp.asarray(True))
+        carry = lax.while_loop(lambda c: (c[1] < n_fast * block) & c[2], lambda c: advance(c, block, False), carry)
+        st, _, _ = lax.while_loop(lambda c: (c[1] < steps) & c[2], lambda c: advance(c, 1, True), carry)
         return summarise(l1, l2, st)
 
     return kernel
