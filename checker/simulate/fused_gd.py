@@ -17,12 +17,14 @@ whose gradient is exactly 0: a fixed point) is re-run from the block's start wit
 (:func:`careful_step`, the reference semantics: freeze on convergence/divergence, record the step). The
 triggers are a superset of the careful stopping conditions, so a trajectory the fast path accepts cannot
 have stopped in that block. Only the (few) triggered trajectories are re-run: they are compacted by rows of
-``_ROW`` trajectories (``jnp.nonzero(size=capacity)`` over rows that hold a triggered one, a gather, careful
-steps on the gathered rows with the untriggered lanes held frozen, a scatter back), so the cost is ~``block``
-careful steps per stopped trajectory, not per trajectory. Why rows: on XLA:CPU the nonzero (a cumulative
-sum) and the scatters cost per index, and a pass over 1e5 single trajectories cost ~5 fast blocks; by rows
-of 8 the pass costs less than one (measured 2026-11-23, quartic, batch 1e5 with ~half the trajectories
-converging during the run: the kernel went from ~4.5e8 to ~6e8 trajectory-steps/s).
+``_ROW`` trajectories (the triggered rows' order, from one cumulative sum per block; a gather, careful steps
+on the gathered rows with the untriggered lanes held frozen, a scatter back), so the cost is ~``block``
+careful steps per stopped trajectory, not per trajectory. Why rows: on XLA:CPU the gathers and scatters
+cost per index; rows of 8 measured faster than rows of 1, 2 or 4 (2026-11-27, batch 1e5). The rows go in
+passes of a few sizes, largest first (n/256, n/2048 and 64 trajectories at batch n): a pass re-runs its
+whole capacity, padding included, and most blocks trigger a few rows while a few trigger thousands. One
+order per block instead of a ``jnp.nonzero`` per pass, and the smaller passes, took the CPU time of one
+benchmark call from ~69 to ~64 ms (batch 1e5, quartic, 180 steps, half the trajectories stopping).
 
 The last 1..``block`` steps run as single fast steps that also record ``prev_z`` (the z before the last
 move, behind ``period2_amplitude``), with the same trigger and careful re-run. Before, they were careful
@@ -171,7 +173,10 @@ def build_summary_kernel(l1: Fn, l2: Fn, block: int, positive_tol: bool, on_trac
         n = x0.shape[0]
         lanes = _ROW if n % _ROW == 0 else 1  # lanes per row: triggered trajectories are re-run by whole rows
         n_rows = n // lanes
-        capacity = max(8, n_rows // 32)  # rows re-run per pass; more passes if more rows are triggered
+        # Rows re-run per pass, largest first (see resolve); the order of triggered rows is padded so that the
+        # last pass of any size stays inside it.
+        capacities = sorted({max(1, min(n_rows, c)) for c in (n_rows // 32, n_rows // 256, 8)}, reverse=True)
+        n_slots = n_rows + capacities[0]
         tol2 = (grad_tol * (1 + _TOL_SLACK)) ** 2
         # Whole blocks up to the last block boundary before the final step; the last 1..block steps then run one
         # at a time (see ``advance``), so no careful step ever runs over the whole batch.
@@ -185,10 +190,17 @@ def build_summary_kernel(l1: Fn, l2: Fn, block: int, positive_tol: bool, on_trac
             rows = {key: v.reshape(n_rows, lanes) for key, v in st.items()}
             trig_rows = trig.reshape(n_rows, lanes)
             eta_rows = eta.reshape(n_rows, lanes)
+            # The triggered rows in increasing order, computed once per resolve (one cumulative sum and one
+            # scatter), then re-run in passes of ``capacities[0]`` rows while that many remain, then of the
+            # smaller capacities: a pass costs its capacity in careful steps whether its rows are triggered or
+            # padding, and most resolves have a few rows, a few have thousands.
+            hit = trig_rows.any(axis=1)
+            slot = jnp.where(hit, jnp.cumsum(hit) - 1, n_slots)
+            rank = jnp.arange(n_rows, dtype=slot.dtype)
+            order = jnp.full(n_slots, n_rows, slot.dtype).at[slot].set(rank, mode="drop")
 
-            def one_pass(carry: tuple[State, Any]) -> tuple[State, Any]:
-                rows, pending = carry
-                (idx,) = jnp.nonzero(pending, size=capacity, fill_value=n_rows)
+            def one_pass(start: Any, size: int, rows: State) -> State:
+                idx = lax.dynamic_slice(order, (start,), (size,))
                 sub = {key: v.at[idx].get(mode="fill", fill_value=0) for key, v in rows.items()}
                 mask = trig_rows.at[idx].get(mode="fill", fill_value=False)
                 sub_eta = eta_rows.at[idx].get(mode="fill", fill_value=1)
@@ -196,10 +208,14 @@ def build_summary_kernel(l1: Fn, l2: Fn, block: int, positive_tol: bool, on_trac
                 sub["active"] = active & mask
                 sub = lax.fori_loop(0, k, lambda i, s: careful_step(l1, s, sub_eta, t0 + i, grad_tol, bound), sub)
                 sub["active"] = jnp.where(mask, sub["active"], active)
-                rows = {key: v.at[idx].set(sub[key], mode="drop") for key, v in rows.items()}
-                return rows, pending.at[idx].set(False, mode="drop")
+                return {key: v.at[idx].set(sub[key], mode="drop") for key, v in rows.items()}
 
-            rows, _ = lax.while_loop(lambda c: jnp.any(c[1]), one_pass, (rows, trig_rows.any(axis=1)))
+            left, start = jnp.sum(hit), jnp.zeros((), slot.dtype)
+            for level, size in enumerate(capacities):
+                last = level == len(capacities) - 1
+                passes = (left + size - 1) // size if last else left // size
+                rows = lax.fori_loop(0, passes, lambda p, r, s0=start, c=size: one_pass(s0 + p * c, c, r), rows)
+                start, left = start + passes * size, left - passes * size
             return {key: v.reshape(n) for key, v in rows.items()}
 
         def advance(carry: tuple[State, Any, Any], k: int, record_prev: bool) -> tuple[State, Any, Any]:
