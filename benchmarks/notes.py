@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks import certified_batch, cold_loss, dask_run, gd_throughput, sweep_rate
+from benchmarks import certified_batch, cold_loss, dask_run, gd_throughput, kernel_ratio, sweep_rate
 from benchmarks.arb_vs_mpmath import ArbRow
 from benchmarks.peak import Peak
 
@@ -51,6 +51,7 @@ def summary(
     dask_same: str,
     sweep_rows: list[sweep_rate.SweepRow],
     gpu_docs: list[dict[str, Any]] | None = None,
+    kernel_rows: list[kernel_ratio.KernelRatio] | None = None,
 ) -> list[str]:
     n = 10**5 if any(r.n == 10**5 for r in rows) else max(r.n for r in rows)
     get = gd_throughput.rate
@@ -82,7 +83,7 @@ def summary(
         f"{_fmt(frac_nom, '%')} of nominal; {_fmt(q_frac, '%')} of dgemm with no events | {_verdict(frac, 0.30)} |",
         f"| arb >= 8x mpmath at 128 bits (product_ball's mean-value step) | {_fmt(arb_ratio, 'x')} "
         f"(naive ball step: {_fmt(naive_ratio, 'x')}) | {_verdict(arb_ratio, 8)} |",
-        *_new_targets(rows, poly, n, cert_rows, cold_rows),
+        *_new_targets(rows, poly, n, cert_rows, cold_rows, kernel_rows),
         _dask_target(dask_rows, dask_same),
         _sweep_target(sweep_rows),
         _gpu_target(gpu_docs),
@@ -103,6 +104,7 @@ def _new_targets(
     n: int,
     cert_rows: list[certified_batch.CertRow],
     cold_rows: list[cold_loss.ColdRow],
+    kernel_rows: list[kernel_ratio.KernelRatio] | None = None,
 ) -> list[str]:
     get = gd_throughput.rate
     j64, bare = get(rows, poly, n, "JAX float64"), get(rows, poly, n, "bare JAX float64 (no checks)")
@@ -137,14 +139,40 @@ def _new_targets(
         f"| cold `eoscheck loss` on log(1+e^z) - 0.8 z <= 2.5 s on 2 cores | {cold} | "
         f"{_verdict(1 / warm.wall_s if warm and warm.wall_s else None, 1 / 2.5)} (what remains: section 6 and "
         "'Cold start' below) |",
-        f"| full kernel within 1.5x of the bare jitted loop, batch {n:.0e} | full/bare = {_fmt(kernel, 'x')} "
-        f"(with no stopping events: {_fmt(q_kernel, 'x')}); full JAX / numpy with the same semantics = "
-        f"{_fmt(j64 / full_np if j64 and full_np else None, 'x')} | {_verdict(kernel, 1 / 1.5)} "
-        "(see 'Full kernel vs bare loop') |",
+        _kernel_target(kernel_rows, kernel, q_kernel, j64 / full_np if j64 and full_np else None, n),
         "| certified batch >= 100x the arb path, batch >= 1e3 | "
         + (", ".join(f"{v:.0f}x at {b:.0e}" for b, v in sorted(batch_ratios.items())) or "-")
         + f" (vs product_ball at 256 bits) | {_verdict(batch_ratios.get(best_batch) if best_batch else None, 100)} |",
     ]
+
+
+def _kernel_target(
+    kernel_rows: list[kernel_ratio.KernelRatio] | None,
+    kernel: float | None,
+    q_kernel: float | None,
+    vs_numpy: float | None,
+    n: int,
+) -> str:
+    """The 1.5x target from the interleaved measurement (benchmarks.kernel_ratio) when this run made one: it
+    is the figure that survives load; else from section 1's one-after-the-other figures."""
+    quartic = next((r for r in kernel_rows or [] if r.loss == "quartic"), None)
+    if quartic is None:
+        return (
+            f"| full kernel within 1.5x of the bare jitted loop, batch {n:.0e} | full/bare = {_fmt(kernel, 'x')} "
+            f"(with no stopping events: {_fmt(q_kernel, 'x')}); full JAX / numpy with the same semantics = "
+            f"{_fmt(vs_numpy, 'x')} (measured one after the other) | {_verdict(kernel, 1 / 1.5)} "
+            "(see 'Full kernel vs bare loop') |"
+        )
+    full, lo, hi = quartic.ratios["full / bare"]
+    quiet = quartic.ratios["full, no events / bare"][0]
+    others = "; ".join(f"{r.loss}: {r.ratios['full / bare'][0]:.2f}x" for r in kernel_rows or [] if r is not quartic)
+    return (
+        f"| full kernel within 1.5x of the bare jitted loop, batch {quartic.n:.0e} | quartic full/bare = "
+        f"{full:.2f}x (range {lo:.2f}-{hi:.2f} over {quartic.rounds} interleaved rounds, load {quartic.load}; "
+        f"{100 * quartic.stopped:.0f}% of the trajectories stop); with no stopping events {quiet:.2f}x; "
+        f"{others}; full JAX / numpy with the same semantics = {quartic.ratios['full / numpy full'][0]:.1f}x | "
+        f"{_verdict(full, 1 / 1.5)} (see 'Full kernel vs bare loop') |"
+    )
 
 
 def _sweep_target(rows: list[sweep_rate.SweepRow]) -> str:

@@ -23,6 +23,7 @@ from benchmarks import (
     dask_run,
     end_to_end,
     gd_throughput,
+    kernel_ratio,
     peak,
     sweep_rate,
 )
@@ -328,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     pk = peak.measure_peak(n=512 if args.quick else 2048)
     say("batched GD throughput")
     gd_rows = gd_throughput.run(sizes, budget=0.05 if args.quick else 0.6)
+    say("full kernel vs bare loop, interleaved")
+    kernel_rows = kernel_ratio.run(n=10**4 if args.quick else 10**5, rounds=3 if args.quick else 15)
     say("arb vs mpmath")
     arb_rows, ops = arb_vs_mpmath.run(steps=steps, repeats=2 if args.quick else 3)
     say("certified batches vs arb")
@@ -353,9 +356,12 @@ def main(argv: list[str] | None = None) -> int:
 
     lines = _header(pk, load_start, load_average(), time.perf_counter() - t0, args.quick)
     gpu = gpu_docs()
-    summary = notes.summary(gd_rows, arb_rows, pk, POLY, cert_rows, cold_rows, dask_rows, dask_same, sweep_rows, gpu)
+    summary = notes.summary(
+        gd_rows, arb_rows, pk, POLY, cert_rows, cold_rows, dask_rows, dask_same, sweep_rows, gpu, kernel_rows
+    )
     lines += mark_unreliable(summary, load_start)
     lines += _throughput_section(gd_rows, pk, sizes)
+    lines += kernel_ratio.markdown(kernel_rows)
     lines += _arb_section(arb_rows, ops, steps)
     if e2e_rows:
         lines += _e2e_section(e2e_rows)

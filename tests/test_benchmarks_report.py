@@ -92,3 +92,25 @@ def test_heavy_load_marks_the_jax_ratio_verdicts_unreliable():
     assert "unreliable" in heavy[0] and heavy[1] == lines[1]
     assert run_all.mark_unreliable(lines, f"{0.5 * cores:.1f} / 1.0 / 1.0") == lines
     assert run_all.mark_unreliable(lines, "unknown") == lines
+
+
+def test_kernel_target_from_the_interleaved_measurement():
+    """When run_all measured full vs bare interleaved, the 1.5x row reports that (median, range, load)."""
+    from benchmarks.kernel_ratio import KernelRatio
+
+    def kr(loss: str, full: float) -> KernelRatio:
+        ratios = {
+            "full / bare": (full, full - 0.1, full + 0.1),
+            "full, no events / bare": (0.95, 0.9, 1.0),
+            "full / bare with the kernel's options": (full, full, full),
+            "full / numpy full": (9.5, 9.0, 10.0),
+        }
+        return KernelRatio(loss, 10**5, 180, 15, 0.47, {"full": 2e8, "bare": 5e8}, ratios, "3.0 -> 3.1")
+
+    rows, arb = _rows(1e8, 2e7, 2.0), _arb(3.0)
+    missed = "\n".join(notes.summary(rows, arb, PEAK, POLY, _cert(150.0), [], [], "", [], None, [kr("quartic", 0.45)]))
+    line = next(x for x in missed.splitlines() if x.startswith("| full kernel within 1.5x"))
+    assert "quartic full/bare = 0.45x (range 0.35-0.55 over 15 interleaved rounds" in line and "NOT met" in line
+    assert "= 9.5x" in line and "47% of the trajectories stop" in line
+    met = "\n".join(notes.summary(rows, arb, PEAK, POLY, _cert(150.0), [], [], "", [], None, [kr("quartic", 0.7)]))
+    assert "| met (see 'Full kernel vs bare loop') |" in met
