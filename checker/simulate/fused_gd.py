@@ -185,7 +185,7 @@ def build_summary_kernel(l1: Fn, l2: Fn, block: int, positive_tol: bool, on_trac
         def resolve(st: State, trig: Any, t0: Any, k: int) -> State:
             # Triggered trajectories still hold their (x, y) from the start of the block: re-run them carefully
             # for the block's ``k`` steps. They are compacted by rows of ``lanes`` (a row gather is one copy per
-            # index, and the nonzero scan is over rows, not trajectories); untriggered lanes of a gathered row
+            # index, and the ordering below is over rows, not trajectories); untriggered lanes of a gathered row
             # ride along frozen.
             rows = {key: v.reshape(n_rows, lanes) for key, v in st.items()}
             trig_rows = trig.reshape(n_rows, lanes)
