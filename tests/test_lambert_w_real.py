@@ -42,3 +42,13 @@ def test_branch_point_and_zero() -> None:
     assert _lambert_w_real(np.array([-EM1]), 0)[0] == -1.0 and _lambert_w_real(np.array([-EM1]), -1)[0] == -1.0
     assert _lambert_w_real(np.array([0.0]), 0)[0] == 0.0
     assert _lambert_w_real(np.array([-1e-300]), -1)[0] < -690  # W_-1(x) -> -inf as x -> 0-
+
+
+def test_a_scalar_gives_a_scalar_shaped_value() -> None:
+    """nf_final_sigma_array is called with one sigma_0 (GAN-A-NF-GAP's check): a 0-d input once raised
+    IndexError inside the iteration; it gives the same value as the same point inside an array."""
+    x = -0.2
+    for branch in (0, -1):
+        one = _lambert_w_real(x, branch)
+        assert np.shape(one) == ()
+        assert float(one) == float(_lambert_w_real(np.array([x, -0.1]), branch)[0])

@@ -143,7 +143,8 @@ def _lambert_w_real(x: Any, branch: int) -> Any:
     """
     import numpy as np
 
-    x = np.asarray(x, dtype=float)
+    shape = np.shape(x)
+    x = np.asarray(x, dtype=float).reshape(-1)  # 1-D inside: a scalar (0-d) input cannot be indexed by `active`
     with np.errstate(all="ignore"):  # outside [-1/e, 0) the value is not used (callers mask it)
         p = (1.0 if branch == 0 else -1.0) * np.sqrt(np.maximum(2.0 * (np.e * x + 1.0), 0.0))
         near = np.abs(x + np.exp(-1.0)) < 0.3
@@ -162,7 +163,7 @@ def _lambert_w_real(x: Any, branch: int) -> Any:
             ok = np.isfinite(wn)  # at the branch point itself the step is 0/0: keep the series value (-1)
             w[active[ok]] = wn[ok]
             active = active[ok & (np.abs(wn - wa) > 1e-8 * np.abs(wn))]
-    return w
+    return w.reshape(shape)
 
 
 def nf_final_sharpness_at(a: float, b: float, c: float, z: float, eta: float, sigma0: float) -> float | None:
