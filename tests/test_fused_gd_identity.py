@@ -16,21 +16,10 @@ import pytest
 
 from checker.backends import jax_backend  # noqa: F401  (float64 before any jax use)
 from checker.loss import Loss
-from checker.simulate.product_jax import BatchResult, simulate_product_batch
+from checker.simulate.product_jax import _SUMMARY_KEYS, BatchResult, simulate_product_batch
 
-FIELDS = (
-    "x",
-    "y",
-    "z",
-    "s",
-    "sharpness",
-    "grad_norm",
-    "diverged",
-    "divergence_step",
-    "converged",
-    "stop_step",
-    "period2_amplitude",
-)
+# every array the kernel returns: the same list the batch summary reads
+FIELDS = _SUMMARY_KEYS
 LOSSES = {
     "quartic": "(z**2-1)**2/4",
     "cubic": "(z-1)**2/2 + (z-1)**3",
